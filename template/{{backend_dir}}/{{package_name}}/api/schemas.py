@@ -1,0 +1,29 @@
+"""Response models of the protected endpoints."""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..jwt_auth import Claims
+
+
+class Caller(BaseModel):
+    """Who called, as the verified token says."""
+
+    user_id: str
+    email: str | None
+    name: str | None
+    claims: dict[str, Any]
+
+    @classmethod
+    def of(cls, user: Claims) -> "Caller":
+        return cls(user_id=user.sub, email=user.email, name=user.name, claims=user.custom_claims())
+
+
+class EndpointResponse(BaseModel):
+    """What the generated handlers return until you replace their placeholder."""
+
+    endpoint: str
+    caller: Caller
+    placeholder: str
+    received: Any = None

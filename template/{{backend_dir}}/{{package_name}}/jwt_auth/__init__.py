@@ -1,0 +1,52 @@
+"""Verification of the JWTs Better Auth issues, as FastAPI dependencies.
+
+Protect an endpoint by asking for the caller:
+
+    from .jwt_auth import CurrentUser
+
+    @router.get("/api/me")
+    async def me(user: CurrentUser) -> dict[str, str]:
+        return {"user_id": user.sub}
+"""
+
+from .claims import CUSTOM_CLAIMS, Claims
+from .dependencies import (
+    CurrentUser,
+    OptionalUser,
+    OwnerUser,
+    current_user,
+    optional_user,
+    require_claims,
+    require_owner,
+)
+from .errors import (
+    AuthError,
+    InsufficientScope,
+    InvalidRequest,
+    InvalidToken,
+    KeySourceUnavailable,
+    MissingToken,
+)
+from .settings import AuthSettings
+from .verifier import TokenVerifier, open_verifier
+
+__all__ = [
+    "CUSTOM_CLAIMS",
+    "AuthError",
+    "AuthSettings",
+    "Claims",
+    "CurrentUser",
+    "InsufficientScope",
+    "InvalidRequest",
+    "InvalidToken",
+    "KeySourceUnavailable",
+    "MissingToken",
+    "OptionalUser",
+    "OwnerUser",
+    "TokenVerifier",
+    "current_user",
+    "open_verifier",
+    "optional_user",
+    "require_claims",
+    "require_owner",
+]

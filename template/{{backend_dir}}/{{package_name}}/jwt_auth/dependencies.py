@@ -1,0 +1,112 @@
+"""FastAPI dependencies: who is calling, and may they?"""
+
+import logging
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .claims import Claims
+from .errors import AuthError, InsufficientScope, InvalidRequest, InvalidToken, MissingToken
+from .verifier import TokenVerifier
+
+audit_log = logging.getLogger("jwt_auth.audit")
+
+# Declares the scheme in the OpenAPI document ("Authorize" in /docs); parsing is done below.
+bearer_scheme = HTTPBearer(auto_error=False, description="A JWT issued by Better Auth")
+
+
+def _audited(request: Request, error: AuthError) -> AuthError:
+    """Log a refusal with its reason code. Never the token, its header or the query string."""
+    client = request.client.host if request.client else "-"
+    audit_log.warning(
+        "auth refused: status=%d reason=%s method=%s path=%s client=%s",
+        error.status_code,
+        error.reason,
+        request.method,
+        request.url.path,
+        client,
+    )
+    return error
+
+
+def get_token_verifier(request: Request) -> TokenVerifier:
+    return request.app.state.token_verifier
+
+
+def bearer_token(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> str | None:
+    """The bearer token of the one Authorization header, or None when there is none."""
+    values = request.headers.getlist("authorization")
+    if not values:
+        return None
+    if len(values) > 1:
+        raise _audited(request, InvalidRequest("several_authorization_headers"))
+    scheme, _, token = values[0].strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    token = token.strip()
+    if not token:
+        raise _audited(request, InvalidToken("empty_token"))
+    return token
+
+
+BearerToken = Annotated[str | None, Depends(bearer_token)]
+Verifier = Annotated[TokenVerifier, Depends(get_token_verifier)]
+
+
+async def optional_user(request: Request, token: BearerToken, verifier: Verifier) -> Claims | None:
+    """The caller's claims, or None without credentials. A bad token is still refused."""
+    if token is None:
+        return None
+    try:
+        return await verifier.verify(token)
+    except AuthError as error:
+        raise _audited(request, error) from None
+
+
+async def current_user(
+    request: Request, user: Annotated[Claims | None, Depends(optional_user)]
+) -> Claims:
+    if user is None:
+        raise _audited(request, MissingToken("no_credentials"))
+    return user
+
+
+CurrentUser = Annotated[Claims, Depends(current_user)]
+OptionalUser = Annotated[Claims | None, Depends(optional_user)]
+
+
+def require_owner(request: Request, user: CurrentUser, user_id: str) -> Claims:
+    """For paths with a `{user_id}` parameter: only that user may call them."""
+    if user.sub != user_id:
+        raise _audited(request, InsufficientScope("not_owner"))
+    return user
+
+
+OwnerUser = Annotated[Claims, Depends(require_owner)]
+
+
+def _has(actual: object, expected: object) -> bool:
+    if isinstance(actual, list):
+        return expected in actual
+    return type(actual) is type(expected) and actual == expected
+
+
+def require_claims(**expected: object) -> Callable[[Request, Claims], Claims]:
+    """A dependency that lets through only callers whose claims have these values.
+
+    For a list claim, the value must be among the list's items. Example:
+    `dependencies=[Depends(require_claims(role="admin"))]`.
+    """
+
+    def dependency(request: Request, user: CurrentUser) -> Claims:
+        for name, value in expected.items():
+            if not _has(getattr(user, name, None), value):
+                raise _audited(request, InsufficientScope(f"missing_claim:{name}"))
+        return user
+
+    return dependency
