@@ -99,8 +99,8 @@ def _has(actual: object, expected: object) -> bool:
 def require_claims(**expected: object) -> Callable[[Request, Claims], Claims]:
     """A dependency that lets through only callers whose claims have these values.
 
-    For a list claim, the value must be among the list's items. Example:
-    `dependencies=[Depends(require_claims(role="admin"))]`.
+    Name claims by their field in `Claims` (snake_case). For a list claim, the value must be
+    among the list's items. Example: `dependencies=[Depends(require_claims(role="admin"))]`.
     """
 
     def dependency(request: Request, user: CurrentUser) -> Claims:

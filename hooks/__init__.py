@@ -1,0 +1,1 @@
+"""Maintenance tools of the template itself (not part of generated projects)."""

@@ -1,0 +1,57 @@
+"""Every answer set of the matrix renders a clean project whose backend passes its own checks."""
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hooks.matrix import answer_sets
+
+from .conftest import render, run
+
+ANSWER_SETS = answer_sets()
+JINJA_LEFTOVERS = re.compile(r"\{%|%\}|\{#|#\}|\{\{ *[a-z_]+ *\}\}")
+
+
+def backend_dir(project: Path, answers: dict[str, Any]) -> Path:
+    return project / answers.get("backend_dir", "backend")
+
+
+def rendered_files(project: Path) -> list[Path]:
+    return [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
+
+
+@pytest.mark.parametrize("name", ANSWER_SETS)
+def test_renders_a_project_whose_backend_passes_its_own_tests(copie: Any, name: str) -> None:
+    answers = ANSWER_SETS[name]
+    project = render(copie, answers)
+    backend = backend_dir(project, answers)
+
+    lint = run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], backend)
+    assert lint.returncode == 0, lint.stdout
+    formatting = run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], backend
+    )
+    assert formatting.returncode == 0, formatting.stdout
+
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], backend)
+    assert tests.returncode == 0, tests.stdout[-5000:] + tests.stderr[-2000:]
+    summary = tests.stdout.strip().splitlines()[-1]
+    assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
+
+
+@pytest.mark.parametrize("name", ANSWER_SETS)
+def test_rendered_files_look_hand_written(copie: Any, name: str) -> None:
+    project = render(copie, ANSWER_SETS[name])
+    for path in rendered_files(project):
+        text = path.read_text()
+        where = path.relative_to(project)
+        assert not JINJA_LEFTOVERS.search(text), f"template syntax left in {where}"
+        assert text.endswith("\n") and not text.endswith("\n\n"), (
+            f"{where} must end with one newline"
+        )
+        assert "\n\n\n\n" not in text, f"{where} has more than two blank lines in a row"
+        trailing = [n for n, line in enumerate(text.splitlines(), 1) if line != line.rstrip()]
+        assert not trailing, f"{where} has trailing spaces on lines {trailing}"

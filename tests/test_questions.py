@@ -1,0 +1,193 @@
+"""The questions: defaults and both answer forms render; wrong answers are refused with a message
+that says what is wrong, before anything is written."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .conftest import TEMPLATE_ROOT, render, run
+
+BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
+    ({"project_name": "  "}, "project name must not be empty"),
+    ({"project_slug": "My App"}, "not a valid slug"),
+    ({"project_slug": "1app"}, "not a valid slug"),
+    ({"frontend_dir": "../web"}, "not a plain folder name"),
+    ({"frontend_dir": "site", "backend_dir": "site"}, "need different folders"),
+    ({"frontend_url": "localhost:3000"}, "is not an origin"),
+    ({"backend_url": "http://localhost:8000/api/"}, "is not an origin"),
+    ({"backend_url": "http://localhost:3000"}, "need different origins"),
+    ({"token_ttl": "15"}, "is not a duration"),
+    ({"token_ttl": "5s"}, "too short"),
+    ({"token_ttl": "30d"}, "too long"),
+    ({"jwt_issuer": "http://a b"}, "without spaces"),
+    ({"jwt_audience": "http://localhost:3000"}, "should name the API"),
+    ({"secret_location": "secrets_dir", "secrets_dir": "run/secrets"}, "must be an absolute path"),
+    ({"custom_claims": ["sub: str"]}, "registered JWT claim"),
+    ({"custom_claims": ["email: str"]}, "Better Auth's own user fields"),
+    ({"custom_claims": ["1role: str"]}, "is not a valid name"),
+    ({"custom_claims": ["class: str"]}, "reserved in Python"),
+    ({"custom_claims": ["role: str", "Role: int"]}, "declared twice"),
+    ({"custom_claims": ["role: string"]}, 'unknown type "string"'),
+    ({"custom_claims": ["tier: int = many"]}, '"many" is not a whole number'),
+    ({"custom_claims": ["beta: bool = yes please"]}, "is not true or false"),
+    ({"custom_claims": [{"name": "role", "kind": "str"}]}, "unknown key kind"),
+    ({"custom_claims": "role"}, "must be a list"),
+    ({"protected_endpoints": ["FETCH /api/me"]}, '"FETCH" is not a supported method'),
+    ({"protected_endpoints": ["GET api/me"]}, "the path must start with /"),
+    ({"protected_endpoints": ["GET /api/me/"]}, "no trailing /"),
+    ({"protected_endpoints": ["GET /api/{User-Id}"]}, "is not a valid name"),
+    ({"protected_endpoints": ["GET /api/{id}/x/{id}"]}, "appears twice"),
+    ({"protected_endpoints": ["GET /api/me", "get /api/me"]}, "duplicates"),
+    ({"protected_endpoints": ["GET /api/{a}/x", "GET /api/{b}/x"]}, "duplicates"),
+    ({"protected_endpoints": ["GET /api/x [plan=pro]"]}, 'requires claim "plan", which is not'),
+    ({"protected_endpoints": ["GET /api/x [role]"]}, "write a claim requirement as"),
+    ({"protected_endpoints": ["GET /health"]}, "used by the backend itself"),
+    ({"protected_endpoints": []}, "must be a non-empty list"),
+    ({"protected_endpoints": ["GET /api/tasks", "GET /api/{user_id}/tasks"]}, "would be named"),
+    (
+        {"custom_claims": ["tier: int"], "protected_endpoints": ["GET /api/x [tier=high]"]},
+        'the required value of "tier" "high" is not a whole number',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"), BAD_ANSWERS, ids=[message for _, message in BAD_ANSWERS]
+)
+def test_refuses_bad_answer_with_a_clear_message_and_writes_nothing(
+    copie: Any, answers: dict[str, Any], message: str
+) -> None:
+    result = copie.copy(extra_answers=answers, template_dir=TEMPLATE_ROOT)
+    assert result.exit_code == -1
+    assert isinstance(result.exception, ValueError)
+    assert message in str(result.exception)
+    assert not any(copie.test_dir.rglob("*.*")), "a refused render must not write files"
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [("token_mode", "hs256"), ("jwt_algorithm", "HS256"), ("database", "mysql")],
+)
+def test_refuses_answer_outside_the_choices(copie: Any, question: str, value: str) -> None:
+    result = copie.copy(extra_answers={question: value}, template_dir=TEMPLATE_ROOT)
+    assert result.exit_code == -1
+    assert repr(value) in str(result.exception) or value in str(result.exception)
+
+
+CLAIM_FORMS = {
+    "short": ["role: str = user", "tier: int = 0"],
+    "mapping": {"role": "str = user", "tier": "int = 0"},
+    "one-key-mappings": [{"role": "str = user"}, {"tier": "int = 0"}],
+    "structured": [
+        {"name": "role", "type": "str", "default": "user"},
+        {"name": "tier", "type": "int", "default": 0},
+    ],
+}
+ENDPOINT_FORMS = {
+    "short": ["GET /api/me", "POST /api/{user_id}/tasks [tier=2]"],
+    "structured": [
+        {"method": "GET", "path": "/api/me"},
+        {"method": "post", "path": "/api/{user_id}/tasks", "require": {"tier": 2}},
+    ],
+}
+GENERATED_FROM_ANSWERS = [
+    "backend/my_app/jwt_auth/claims.py",
+    "backend/my_app/jwt_auth/testing.py",
+    "backend/my_app/api/routes.py",
+    "backend/tests/test_protected_endpoints.py",
+]
+
+
+def test_every_answer_form_renders_the_same_project(copie: Any) -> None:
+    rendered = {
+        (claims, endpoints): render(
+            copie,
+            {
+                "custom_claims": CLAIM_FORMS[claims],
+                "protected_endpoints": ENDPOINT_FORMS[endpoints],
+            },
+        )
+        for claims in CLAIM_FORMS
+        for endpoints in ENDPOINT_FORMS
+    }
+    first, *others = rendered.values()
+    for path in GENERATED_FROM_ANSWERS:
+        expected = (first / path).read_text()
+        assert "require_claims(tier=2)" in (first / "backend/my_app/api/routes.py").read_text()
+        for project in others:
+            assert (project / path).read_text() == expected, (project, path)
+
+
+def test_copy_with_the_cli_needs_no_trust_flag(tmp_path: Path) -> None:
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            str(TEMPLATE_ROOT),
+            str(tmp_path / "app"),
+        ],
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "app/backend/my_app/main.py").is_file()
+    assert "Next steps" in result.stderr + result.stdout
+
+
+def test_renders_every_answer_from_a_data_file(tmp_path: Path) -> None:
+    data = {
+        "project_name": "Data File App",
+        "token_mode": "shared_secret",
+        "custom_claims": ["plan: str = free", "seats: int = 1"],
+        "protected_endpoints": ["GET /api/me", "GET /api/billing [plan=pro]"],
+    }
+    data_file = tmp_path / "answers.yml"
+    data_file.write_text(yaml.safe_dump(data))
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "--data-file",
+            str(data_file),
+            str(TEMPLATE_ROOT),
+            str(tmp_path / "app"),
+        ],
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "app"
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert {name: answers[name] for name in data} == data
+    claims = (project / "backend/data_file_app/jwt_auth/claims.py").read_text()
+    assert "plan: str | None = None" in claims
+    assert "seats: int | None = None" in claims
+    routes = (project / "backend/data_file_app/api/routes.py").read_text()
+    assert 'Depends(require_claims(plan="pro"))' in routes
+
+
+def test_defaults_give_the_documented_project(default_project: Path) -> None:
+    answers = yaml.safe_load((default_project / ".copier-answers.yml").read_text())
+    assert answers["token_mode"] == "jwks"
+    assert answers["jwt_algorithm"] == "EdDSA"
+    assert answers["custom_claims"] == ["role: str = user"]
+    assert answers["protected_endpoints"] == [
+        "GET /api/me",
+        "GET /api/{user_id}/tasks",
+        "POST /api/{user_id}/tasks",
+        "GET /api/admin/stats [role=admin]",
+    ]
+    routes = (default_project / "backend/my_app/api/routes.py").read_text()
+    for handler in ["get_me", "get_tasks", "create_tasks", "get_admin_stats"]:
+        assert f"async def {handler}(" in routes
