@@ -1,0 +1,58 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { authClient } from "@/lib/auth-client";
+
+export function SignupForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    const { error } = await authClient.signUp.email({
+      name: String(form.get("name")),
+      email: String(form.get("email")),
+      password: String(form.get("password")),
+    });
+    setPending(false);
+    if (error) {
+      setError(error.message ?? "Could not create the account");
+      return;
+    }
+    router.push("/dashboard");
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit}>
+      <label>
+        Name
+        <input name="name" autoComplete="name" required />
+      </label>
+      <label>
+        Email
+        <input name="email" type="email" autoComplete="email" required />
+      </label>
+      <label>
+        Password (at least 8 characters)
+        <input name="password" type="password" autoComplete="new-password" minLength={8} required />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        Create account
+      </button>
+      <p>
+        Already have one? <Link href="/login">Sign in</Link>
+      </p>
+    </form>
+  );
+}

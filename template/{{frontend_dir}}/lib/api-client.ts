@@ -1,0 +1,147 @@
+/**
+ * Calls the FastAPI backend with `Authorization: Bearer <token>`.
+ *
+ * - keeps the token in memory until shortly before it expires;
+ * - when several requests need a token at once, fetches one for all of them;
+ * - after a 401, gets a fresh token and retries once; if that fails too, the person is sent to
+ *   sign in again (`onUnauthenticated`) and the call rejects with `UnauthorizedError`;
+ * - a 403 rejects with `ForbiddenError` and does not redirect: the person is signed in but not
+ *   allowed; other failures reject with `ApiError` carrying the status and the JSON error body.
+ */
+import { decodeJwt } from "jose";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    message = `API request failed with status ${status}`,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** FastAPI's `{"detail": ...}`, when the body has one. */
+  get detail(): string | undefined {
+    const detail = (this.body as { detail?: unknown } | null)?.detail;
+    return typeof detail === "string" ? detail : undefined;
+  }
+}
+
+export class UnauthorizedError extends ApiError {
+  constructor(body: unknown = null) {
+    super(401, body, "Not signed in, or the session has ended");
+    this.name = "UnauthorizedError";
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(body: unknown) {
+    super(403, body, "Signed in, but not allowed to do this");
+    this.name = "ForbiddenError";
+  }
+}
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  /** A fresh token, or null when nobody is signed in. */
+  getToken: () => Promise<string | null>;
+  /** Called when no token is accepted; in the browser it goes to the login page. */
+  onUnauthenticated: () => void;
+  /** Renew this long before `exp` (seconds). */
+  refreshMarginSeconds?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface ApiClient {
+  request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T>;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const send = options.fetch ?? ((input, init) => fetch(input, init));
+  const now = options.now ?? (() => Date.now() / 1000);
+  const margin = options.refreshMarginSeconds ?? 30;
+  let cached: { token: string; expiresAt: number } | null = null;
+  let pending: Promise<string | null> | null = null;
+
+  function token(): Promise<string | null> {
+    if (cached && cached.expiresAt - margin > now()) return Promise.resolve(cached.token);
+    pending ??= options
+      .getToken()
+      .then((fresh) => {
+        cached = fresh ? { token: fresh, expiresAt: expiryOf(fresh) } : null;
+        return fresh;
+      })
+      .finally(() => {
+        pending = null;
+      });
+    return pending;
+  }
+
+  function call(method: HttpMethod, path: string, bearer: string, body: unknown) {
+    const headers: Record<string, string> = { Authorization: `Bearer ${bearer}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return send(`${options.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  function unauthenticated(body: unknown = null): never {
+    options.onUnauthenticated();
+    throw new UnauthorizedError(body);
+  }
+
+  return {
+    async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+      const first = await token();
+      if (!first) unauthenticated();
+      let response = await call(method, path, first, body);
+      if (response.status === 401) {
+        // Only drop the token that was refused: concurrent 401s then share one renewal.
+        if (cached?.token === first) cached = null;
+        const second = await token();
+        if (!second) unauthenticated(await errorBody(response));
+        response = await call(method, path, second, body);
+        if (response.status === 401) unauthenticated(await errorBody(response));
+      }
+      if (response.status === 403) throw new ForbiddenError(await errorBody(response));
+      if (!response.ok) throw new ApiError(response.status, await errorBody(response));
+      if (response.status === 204) return undefined as T;
+      return (await response.json()) as T;
+    },
+  };
+}
+
+function expiryOf(token: string): number {
+  try {
+    return decodeJwt(token).exp ?? 0;
+  } catch {
+    return 0; // unreadable: use it once, renew on the next call
+  }
+}
+
+async function errorBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text || null;
+  }
+}
+
+/** Where to send a person who must sign in: back to where they were afterwards. */
+export function loginUrl(returnUrl: string): string {
+  return `/login?returnUrl=${encodeURIComponent(returnUrl)}`;
+}
+
+/** A return URL from the query string, if it stays on this site (no open redirect). */
+export function safeReturnUrl(value: string | null | undefined, fallback = "/dashboard"): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+    return fallback;
+  }
+  return value;
+}

@@ -1,0 +1,175 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  ApiError,
+  ForbiddenError,
+  UnauthorizedError,
+  createApiClient,
+  loginUrl,
+  safeReturnUrl,
+} from "../lib/api-client.ts";
+
+const NOW = 1_800_000_000;
+
+/** A token whose payload says when it expires (the client reads `exp`, never the signature). */
+function token(name: string, expiresIn = 900): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "EdDSA" })}.${part({ sub: name, exp: NOW + expiresIn })}.signature`;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json" },
+  });
+}
+
+function setup(responses: Response[], tokens: (string | null)[] = [token("a"), token("b")]) {
+  const getToken = vi.fn(async () => tokens.shift() ?? null);
+  const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => {
+    const next = responses.shift();
+    if (!next) throw new Error("no more responses");
+    return next;
+  });
+  const onUnauthenticated = vi.fn();
+  let now = NOW;
+  const client = createApiClient({
+    baseUrl: "http://api.test",
+    getToken,
+    onUnauthenticated,
+    fetch: fetch as unknown as typeof globalThis.fetch,
+    now: () => now,
+  });
+  const advance = (seconds: number) => {
+    now += seconds;
+  };
+  const authorization = (call: number) =>
+    (fetch.mock.calls[call][1]?.headers as Record<string, string>).Authorization;
+  return { client, getToken, fetch, onUnauthenticated, advance, authorization };
+}
+
+describe("createApiClient", () => {
+  it("sends the token as a bearer credential and returns the JSON body", async () => {
+    const { client, fetch, authorization } = setup([json(200, { ok: true })]);
+    await expect(client.request("GET", "/api/me")).resolves.toEqual({ ok: true });
+    expect(fetch.mock.calls[0][0]).toBe("http://api.test/api/me");
+    expect(authorization(0)).toBe(`Bearer ${token("a")}`);
+  });
+
+  it("sends a JSON body with its content type", async () => {
+    const { client, fetch } = setup([json(200, {})]);
+    await client.request("POST", "/api/tasks", { title: "x" });
+    const init = fetch.mock.calls[0][1]!;
+    expect(init.method).toBe("POST");
+    expect(init.body).toBe('{"title":"x"}');
+    expect((init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
+  });
+
+  it("keeps the token until shortly before it expires", async () => {
+    const { client, getToken, advance, authorization } = setup([
+      json(200, {}),
+      json(200, {}),
+      json(200, {}),
+    ]);
+    await client.request("GET", "/one");
+    advance(600);
+    await client.request("GET", "/two");
+    expect(getToken).toHaveBeenCalledTimes(1);
+    advance(290); // 10 s before exp: inside the 30 s margin
+    await client.request("GET", "/three");
+    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(authorization(2)).toBe(`Bearer ${token("b")}`);
+  });
+
+  it("fetches one token for requests that need it at the same time", async () => {
+    const { client, getToken } = setup([json(200, {}), json(200, {}), json(200, {})]);
+    await Promise.all([
+      client.request("GET", "/a"),
+      client.request("GET", "/b"),
+      client.request("GET", "/c"),
+    ]);
+    expect(getToken).toHaveBeenCalledTimes(1);
+  });
+
+  it("retries once with a fresh token after a 401", async () => {
+    const { client, getToken, authorization, onUnauthenticated } = setup([
+      json(401, { detail: "expired" }),
+      json(200, { ok: true }),
+    ]);
+    await expect(client.request("GET", "/api/me")).resolves.toEqual({ ok: true });
+    expect(getToken).toHaveBeenCalledTimes(2);
+    expect(authorization(0)).toBe(`Bearer ${token("a")}`);
+    expect(authorization(1)).toBe(`Bearer ${token("b")}`);
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
+  it("sends the person to sign in when the fresh token is refused too", async () => {
+    const { client, fetch, onUnauthenticated } = setup([
+      json(401, {}),
+      json(401, { detail: "nope" }),
+    ]);
+    const failure = client.request("GET", "/api/me");
+    await expect(failure).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(failure).rejects.toMatchObject({ status: 401, body: { detail: "nope" } });
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
+  it("sends the person to sign in when there is no session", async () => {
+    const { client, fetch, onUnauthenticated } = setup([], [null]);
+    await expect(client.request("GET", "/api/me")).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
+  it("raises a typed error on 403 without redirecting", async () => {
+    const { client, onUnauthenticated } = setup([json(403, { detail: "insufficient" })]);
+    const failure = client.request("GET", "/api/admin/stats");
+    await expect(failure).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(failure).rejects.toMatchObject({ status: 403, detail: "insufficient" });
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
+  it("returns nothing for 204", async () => {
+    const { client } = setup([new Response(null, { status: 204 })]);
+    await expect(client.request("DELETE", "/api/x")).resolves.toBeUndefined();
+  });
+
+  it("carries the status and the JSON error body of other failures", async () => {
+    const { client } = setup([json(422, { detail: [{ msg: "field required" }] })]);
+    const failure = client.request("POST", "/api/x", {});
+    await expect(failure).rejects.toBeInstanceOf(ApiError);
+    await expect(failure).rejects.toMatchObject({
+      status: 422,
+      body: { detail: [{ msg: "field required" }] },
+    });
+  });
+
+  it("keeps a non-JSON error body as text", async () => {
+    const { client } = setup([new Response("Bad gateway", { status: 502 })]);
+    await expect(client.request("GET", "/api/x")).rejects.toMatchObject({
+      status: 502,
+      body: "Bad gateway",
+    });
+  });
+});
+
+describe("login redirects", () => {
+  it("returns to the page the person was on", () => {
+    expect(loginUrl("/dashboard?tab=2")).toBe("/login?returnUrl=%2Fdashboard%3Ftab%3D2");
+  });
+
+  it.each([
+    "https://evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "",
+    null,
+  ])("refuses to return to %s", (value) => {
+    expect(safeReturnUrl(value)).toBe("/dashboard");
+  });
+
+  it("accepts a path on this site", () => {
+    expect(safeReturnUrl("/dashboard?tab=2")).toBe("/dashboard?tab=2");
+  });
+});
