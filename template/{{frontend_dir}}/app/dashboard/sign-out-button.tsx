@@ -1,17 +1,15 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { authClient } from "@/lib/auth-client";
 
 export function SignOutButton() {
-  const router = useRouter();
   return (
     <button
       type="button"
       onClick={async () => {
         await authClient.signOut();
-        router.push("/login");
-        router.refresh();
+        // A full page load also drops the API token the page kept in memory.
+        window.location.assign("/login");
       }}
     >
       Sign out

@@ -1,12 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
 export function LoginForm({ returnUrl }: { returnUrl: string }) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -23,8 +21,8 @@ export function LoginForm({ returnUrl }: { returnUrl: string }) {
       setError(error.message ?? "Could not sign in");
       return;
     }
-    router.push(returnUrl);
-    router.refresh();
+    // A full page load: nothing rendered or cached for the signed-out visitor survives.
+    window.location.assign(returnUrl);
   }
 
   return (

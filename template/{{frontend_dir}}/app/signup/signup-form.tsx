@@ -1,12 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
 export function SignupForm() {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -24,8 +22,8 @@ export function SignupForm() {
       setError(error.message ?? "Could not create the account");
       return;
     }
-    router.push("/dashboard");
-    router.refresh();
+    // A full page load: nothing rendered or cached for the signed-out visitor survives.
+    window.location.assign("/dashboard");
   }
 
   return (
