@@ -1,0 +1,53 @@
+"""A person in a real browser (Debian's Chromium, driven by Playwright): signs up, lands on the
+dashboard showing what the API returned for them, signs out, and is sent to log in again."""
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+from .conftest import Stack
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Headless, and no calls to Google's services (the test machine may have no network).
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(base_url=stack.frontend_url)
+            page.goto("/signup")
+            page.fill('input[name="name"]', "Browser Person")
+            page.fill('input[name="email"]', f"browser-{secrets.token_hex(6)}@example.com")
+            page.fill('input[name="password"]', "correct-horse-battery")
+            page.screenshot(path=screenshots / "1-sign-up.png")
+            page.click('button[type="submit"]')
+
+            page.wait_for_url("**/dashboard")
+            expect(page.locator('section[data-state="loading"]')).to_have_count(0, timeout=20_000)
+            page.screenshot(path=screenshots / "2-dashboard.png", full_page=True)
+            expect(page.get_by_role("heading", name="Hello, Browser Person")).to_be_visible()
+            answered = page.locator('section[data-state="ok"] pre')
+            expect(answered.first).to_contain_text('"name": "Browser Person"')
+            assert page.locator('section[data-state="failed"]').count() == 0
+
+            page.click("text=Sign out")
+            page.wait_for_url("**/login")
+            page.goto("/dashboard")
+            expect(page).to_have_url(re.compile(r"/login\?returnUrl=%2Fdashboard$"))
+            page.screenshot(path=screenshots / "3-signed-out.png")
+        finally:
+            browser.close()
