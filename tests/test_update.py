@@ -1,0 +1,153 @@
+"""`copier update` for real, as the generated README tells people to run it.
+
+Each test clones this repository into a temporary folder and releases it there with real git
+tags: the current template is tagged as the previous release (v0.1.0), then a typical next
+release is committed and tagged (v0.2.0): a fix in a backend module and a new README section.
+A project rendered from v0.1.0 and edited by its owner is then updated to v0.2.0.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import TEMPLATE_ROOT, run
+
+HANDLER_EDIT = '        placeholder="Tasks of the user, from the database",'
+EXTRA_ENDPOINT = """
+
+@router.get("/api/version")
+async def version(user: CurrentUser) -> dict[str, str]:
+    return {"version": "1.0", "user": user.sub}
+"""
+README_EDIT = "A project by the owner, who wrote this line."
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = run(["git", *args], cwd)
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout
+
+
+def copier(cwd: Path, *args: str) -> None:
+    """The copier command exactly as a person runs it (no --trust)."""
+    result = run([sys.executable, "-m", "copier", *args], cwd, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture
+def released_template(tmp_path: Path) -> Path:
+    clone = tmp_path / "template"
+    git(tmp_path, "clone", "-q", str(TEMPLATE_ROOT), str(clone))
+    git(clone, "tag", "v0.1.0")
+    health = clone / "template/{{backend_dir}}/{{package_name}}/api/health.py"
+    health.write_text(
+        health.read_text().replace('{"status": "ok"}', '{"status": "ok", "service": "api"}')
+    )
+    readme = clone / "template/README.md.jinja"
+    readme.write_text(readme.read_text() + "\n## Getting help\n\nRead SECURITY.md first.\n")
+    git(
+        clone,
+        "commit",
+        "-qam",
+        "Release 0.2.0: health names the service, README says where to get help",
+    )
+    git(clone, "tag", "v0.2.0")
+    return clone
+
+
+@pytest.fixture
+def edited_project(tmp_path: Path, released_template: Path) -> Path:
+    project = tmp_path / "app"
+    copier(
+        tmp_path, "copy", "--defaults", "--vcs-ref", "v0.1.0", str(released_template), str(project)
+    )
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Generated from v0.1.0")
+    routes = project / "backend/my_app/api/routes.py"
+    text = routes.read_text()
+    start = text.index("async def get_tasks(")
+    placeholder = text.index("        placeholder=", start)
+    end = text.index("\n", placeholder)
+    routes.write_text(text[:placeholder] + HANDLER_EDIT + text[end:] + EXTRA_ENDPOINT)
+    readme = project / "README.md"
+    readme.write_text(
+        readme.read_text().replace("\n## Layout\n", f"\n{README_EDIT}\n\n## Layout\n", 1)
+    )
+    env_local = project / "frontend/.env.local"
+    env_local.write_text(env_local.read_text() + "NEXT_PUBLIC_API_URL=https://api.example.com\n")
+    git(project, "commit", "-qam", "The owner's edits")
+    return project
+
+
+def untracked_env_files(project: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(project)): p.read_bytes()
+        for p in project.rglob(".env*")
+        if p.name != ".env.example"
+    }
+
+
+def conflict_leftovers(project: Path) -> list[str]:
+    found = []
+    for path in project.rglob("*"):
+        if ".git" in path.parts or not path.is_file():
+            continue
+        if path.suffix == ".rej" or path.name.endswith(".orig"):
+            found.append(str(path.relative_to(project)))
+        elif any(marker in path.read_text(errors="replace") for marker in ("<<<<<<< ", ">>>>>>> ")):
+            found.append(str(path.relative_to(project)))
+    return found
+
+
+def test_update_keeps_edits_and_secrets_and_brings_the_release(edited_project: Path) -> None:
+    project = edited_project
+    env_before = untracked_env_files(project)
+    assert set(env_before) == {"backend/.env", "frontend/.env.local"}
+
+    copier(project, "update", "--defaults", "--vcs-ref", "v0.2.0")
+
+    assert untracked_env_files(project) == env_before, "an update must never touch env files"
+    assert conflict_leftovers(project) == []
+    routes = (project / "backend/my_app/api/routes.py").read_text()
+    assert HANDLER_EDIT in routes and '@router.get("/api/version")' in routes
+    readme = (project / "README.md").read_text()
+    assert README_EDIT in readme and "## Getting help" in readme
+    assert '"service": "api"' in (project / "backend/my_app/api/health.py").read_text()
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == "v0.2.0"
+    assert not any("secret" in key for key in answers if key != "secret_location")
+
+    tests = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project / "backend"
+    )
+    assert tests.returncode == 0, tests.stdout[-4000:]
+
+
+def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) -> None:
+    project = edited_project
+    claims = '["role: str = user", "tier: int = 0"]'
+    copier(
+        project, "update", "--defaults", "--vcs-ref", "v0.2.0", "--data", f"custom_claims={claims}"
+    )
+
+    assert conflict_leftovers(project) == []
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["custom_claims"] == ["role: str = user", "tier: int = 0"]
+    assert "tier: int | None = None" in (project / "backend/my_app/jwt_auth/claims.py").read_text()
+    assert '"tier": 0' in (project / "backend/my_app/jwt_auth/testing.py").read_text()
+    assert '"tier": int' in (project / "backend/tests/test_protected_endpoints.py").read_text()
+    frontend_claims = (project / "frontend/lib/claims.ts").read_text()
+    assert "tier: number | null;" in frontend_claims
+    assert (
+        'tier: {\n    type: "number",\n    required: false,\n    input: false,\n    defaultValue: 0,'
+        in frontend_claims
+    )
+    assert HANDLER_EDIT in (project / "backend/my_app/api/routes.py").read_text()
+
+    tests = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project / "backend"
+    )
+    assert tests.returncode == 0, tests.stdout[-4000:]
