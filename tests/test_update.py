@@ -6,6 +6,8 @@ release is committed and tagged (v0.2.0): a fix in a backend module and a new RE
 A project rendered from v0.1.0 and edited by its owner is then updated to v0.2.0.
 """
 
+import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -102,12 +104,22 @@ def conflict_leftovers(project: Path) -> list[str]:
     return found
 
 
+def readme_commands(project: Path, after: str) -> list[list[str]]:
+    """The `copier update` command lines of the README's first bash block after `after`."""
+    readme = (project / "README.md").read_text()
+    block = re.search(r"```bash\n(.*?)```", readme.split(after, 1)[1], re.DOTALL).group(1)
+    return [
+        shlex.split(line)[1:] for line in block.splitlines() if line.startswith("copier update")
+    ]
+
+
 def test_update_keeps_edits_and_secrets_and_brings_the_release(edited_project: Path) -> None:
     project = edited_project
     env_before = untracked_env_files(project)
     assert set(env_before) == {"backend/.env", "frontend/.env.local"}
 
-    copier(project, "update", "--defaults", "--vcs-ref", "v0.2.0")
+    (command,) = readme_commands(project, "## Updating from the template")
+    copier(project, *command)
 
     assert untracked_env_files(project) == env_before, "an update must never touch env files"
     assert conflict_leftovers(project) == []
@@ -128,21 +140,22 @@ def test_update_keeps_edits_and_secrets_and_brings_the_release(edited_project: P
 
 def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) -> None:
     project = edited_project
-    claims = '["role: str = user", "tier: int = 0"]'
-    copier(
-        project, "update", "--defaults", "--vcs-ref", "v0.2.0", "--data", f"custom_claims={claims}"
-    )
+    env_before = untracked_env_files(project)
+    (command,) = readme_commands(project, "To change an answer")
+    assert "--data" in command
+    copier(project, *command)
 
+    assert untracked_env_files(project) == env_before
     assert conflict_leftovers(project) == []
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert answers["custom_claims"] == ["role: str = user", "tier: int = 0"]
-    assert "tier: int | None = None" in (project / "backend/my_app/jwt_auth/claims.py").read_text()
-    assert '"tier": 0' in (project / "backend/my_app/jwt_auth/testing.py").read_text()
-    assert '"tier": int' in (project / "backend/tests/test_protected_endpoints.py").read_text()
+    assert answers["custom_claims"] == ["role: str = user", "plan: str = free"]
+    assert "plan: str | None = None" in (project / "backend/my_app/jwt_auth/claims.py").read_text()
+    assert '"plan": "free"' in (project / "backend/my_app/jwt_auth/testing.py").read_text()
+    assert '"plan": str' in (project / "backend/tests/test_protected_endpoints.py").read_text()
     frontend_claims = (project / "frontend/lib/claims.ts").read_text()
-    assert "tier: number | null;" in frontend_claims
+    assert "plan: string | null;" in frontend_claims
     assert (
-        'tier: {\n    type: "number",\n    required: false,\n    input: false,\n    defaultValue: 0,'
+        'plan: {\n    type: "string",\n    required: false,\n    input: false,\n    defaultValue: "free",'
         in frontend_claims
     )
     assert HANDLER_EDIT in (project / "backend/my_app/api/routes.py").read_text()
