@@ -188,9 +188,8 @@ def bench_verification(variants: list[Variant]) -> list[list[str]]:
                 request = request_with(v.token)
 
                 async def one() -> None:
-                    user = await deps.optional_user(
-                        request, deps.bearer_token(request, None), verifier
-                    )
+                    token = await deps.bearer_token(request, None)
+                    user = await deps.optional_user(request, token, verifier)
                     await deps.current_user(request, user)
 
                 samples = []

@@ -1,7 +1,7 @@
 """FastAPI dependencies: who is calling, and may they?"""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,6 +14,8 @@ from .verifier import TokenVerifier
 audit_log = logging.getLogger("jwt_auth.audit")
 
 # Declares the scheme in the OpenAPI document ("Authorize" in /docs); parsing is done below.
+# Every dependency here is `async def`: none blocks, and FastAPI would run a plain `def` one in
+# its thread pool, a thread hop per request.
 bearer_scheme = HTTPBearer(auto_error=False, description="A JWT issued by Better Auth")
 
 
@@ -31,11 +33,11 @@ def _audited(request: Request, error: AuthError) -> AuthError:
     return error
 
 
-def get_token_verifier(request: Request) -> TokenVerifier:
+async def get_token_verifier(request: Request) -> TokenVerifier:
     return request.app.state.token_verifier
 
 
-def bearer_token(
+async def bearer_token(
     request: Request,
     _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> str | None:
@@ -80,7 +82,7 @@ CurrentUser = Annotated[Claims, Depends(current_user)]
 OptionalUser = Annotated[Claims | None, Depends(optional_user)]
 
 
-def require_owner(request: Request, user: CurrentUser, user_id: str) -> Claims:
+async def require_owner(request: Request, user: CurrentUser, user_id: str) -> Claims:
     """For paths with a `{user_id}` parameter: only that user may call them."""
     if user.sub != user_id:
         raise _audited(request, InsufficientScope("not_owner"))
@@ -96,14 +98,14 @@ def _has(actual: object, expected: object) -> bool:
     return type(actual) is type(expected) and actual == expected
 
 
-def require_claims(**expected: object) -> Callable[[Request, Claims], Claims]:
+def require_claims(**expected: object) -> Callable[[Request, Claims], Awaitable[Claims]]:
     """A dependency that lets through only callers whose claims have these values.
 
     Name claims by their field in `Claims` (snake_case). For a list claim, the value must be
     among the list's items. Example: `dependencies=[Depends(require_claims(role="admin"))]`.
     """
 
-    def dependency(request: Request, user: CurrentUser) -> Claims:
+    async def dependency(request: Request, user: CurrentUser) -> Claims:
         for name, value in expected.items():
             if not _has(getattr(user, name, None), value):
                 raise _audited(request, InsufficientScope(f"missing_claim:{name}"))
