@@ -1,6 +1,6 @@
 """Benchmarks of the template and of the generated auth check. Prints Markdown tables.
 
-    python bench/run.py            (about three minutes; needs wrk: apt-get install wrk)
+    python bench/run.py            (about 1.5 minutes; needs wrk: apt-get install wrk)
     python bench/run.py --quick    (a smoke run of the script: seconds, numbers meaningless)
 
 1. render time of `copier copy --defaults`;
