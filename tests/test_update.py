@@ -42,6 +42,8 @@ def copier(cwd: Path, *args: str) -> None:
 def released_template(tmp_path: Path) -> Path:
     clone = tmp_path / "template"
     git(tmp_path, "clone", "-q", str(TEMPLATE_ROOT), str(clone))
+    for tag in git(clone, "tag", "--list").split():
+        git(clone, "tag", "-d", tag)  # the clone's release history is this test's own
     git(clone, "tag", "v0.1.0")
     health = clone / "template/{{backend_dir}}/{{package_name}}/api/health.py"
     health.write_text(
