@@ -111,7 +111,9 @@ def readme_commands(project: Path, after: str) -> list[list[str]]:
     readme = (project / "README.md").read_text()
     block = re.search(r"```bash\n(.*?)```", readme.split(after, 1)[1], re.DOTALL).group(1)
     return [
-        shlex.split(line)[1:] for line in block.splitlines() if line.startswith("copier update")
+        shlex.split(line, comments=True)[1:]
+        for line in block.splitlines()
+        if line.startswith("copier update")
     ]
 
 
