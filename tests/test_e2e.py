@@ -1,47 +1,200 @@
-"""The generated project's end-to-end suite, run for real: Better Auth's tokens accepted by the
-API, a real browser, PostgreSQL for the postgres answer, and the negative run."""
+"""The generated project as a newcomer meets it: the README's `npm run setup`, `npm run dev` and
+`npm test` on Node 24. `npm test` ends with the end-to-end suite: Better Auth's tokens accepted by
+the API, a real browser, PostgreSQL for the postgres answer, the CLI and the negative run."""
 
+import os
 import re
-import sys
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from .conftest import TEMPLATE_ROOT, npm, render, run
+from .conftest import TEMPLATE_ROOT, run
 from .test_frontend import FRONTEND_SETS
 
-E2E_SETS = ["defaults", "shared-secret-postgres-two-claims"]
 SCREENSHOTS = TEMPLATE_ROOT / "test-results" / "e2e-screenshots"
+DEV_STARTUP_SECONDS = 180
 
 
-@pytest.mark.parametrize("name", E2E_SETS)
-def test_generated_end_to_end_suite_passes(copie: Any, node_env: dict[str, str], name: str) -> None:
-    answers = FRONTEND_SETS[name]
-    project = render(copie, answers)
-    npm(
-        ["install", "--no-audit", "--no-fund"],
-        project / answers.get("frontend_dir", "frontend"),
-        node_env,
-    )
-    screenshots = SCREENSHOTS / name
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class SetUpProject:
+    path: Path
+    answers: dict[str, Any]
+    setup: subprocess.CompletedProcess
+
+    @property
+    def backend_python(self) -> Path:
+        return self.path / "backend" / ".venv" / "bin" / "python"
+
+
+def render_and_set_up(copie_session: Any, node_env: dict[str, str], name: str) -> SetUpProject:
+    """Render on free loopback ports (the dev servers use the answers' ports), then setup."""
+    answers = {
+        **FRONTEND_SETS[name],
+        "frontend_url": f"http://localhost:{free_port()}",
+        "backend_url": f"http://localhost:{free_port()}",
+    }
+    result = copie_session.copy(extra_answers=answers, template_dir=TEMPLATE_ROOT)
+    assert result.exit_code == 0, result.exception
+    setup = run(["npm", "run", "setup"], result.project_dir, env=node_env, timeout=1200)
+    return SetUpProject(result.project_dir, answers, setup)
+
+
+@pytest.fixture(scope="module")
+def default_project(copie_session: Any, node_env: dict[str, str]) -> SetUpProject:
+    return render_and_set_up(copie_session, node_env, "defaults")
+
+
+@pytest.fixture(scope="module")
+def postgres_project(copie_session: Any, node_env: dict[str, str]) -> SetUpProject:
+    return render_and_set_up(copie_session, node_env, "shared-secret-postgres-two-claims")
+
+
+def assert_installed(project: SetUpProject) -> None:
+    assert project.backend_python.exists()
+    assert (project.path / "frontend" / "node_modules" / ".bin" / "next").exists()
+    assert (project.path / "node_modules" / ".bin" / "concurrently").exists()
+
+
+def test_setup_installs_both_halves_and_creates_the_tables(
+    default_project: SetUpProject, node_env: dict[str, str]
+) -> None:
+    setup = default_project.setup
+    assert setup.returncode == 0, setup.stdout[-4000:] + setup.stderr[-4000:]
+    assert_installed(default_project)
+    assert "created table user" in setup.stdout and "created table jwks" in setup.stdout
+    again = run(["npm", "run", "setup"], default_project.path, env=node_env)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "Database is up to date." in again.stdout
+
+
+def test_setup_says_what_to_do_when_the_database_does_not_exist(
+    postgres_project: SetUpProject,
+) -> None:
+    setup = postgres_project.setup
+    assert setup.returncode == 1, setup.stdout[-3000:]
+    assert_installed(postgres_project)  # everything before the database step is in place
+    assert "the database tables could not be created" in setup.stderr
+    assert "createdb my_app" in setup.stderr
+
+
+def test_dev_and_test_refuse_to_start_before_setup(copie: Any, node_env: dict[str, str]) -> None:
+    project = copie.copy(template_dir=TEMPLATE_ROOT).project_dir
+    for command in [["run", "dev"], ["test"]]:
+        result = run(["npm", *command], project, env=node_env)
+        assert result.returncode == 1
+        assert "not installed yet: run npm run setup first" in result.stderr
+
+
+def wait_until_answering(urls: list[str], process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + DEV_STARTUP_SECONDS
+    pending = list(urls)
+    while pending:
+        assert process.poll() is None, f"npm run dev exited:\n{log.read_text()[-4000:]}"
+        assert time.monotonic() < deadline, f"{pending} not up:\n{log.read_text()[-4000:]}"
+        try:
+            if httpx.get(pending[0], timeout=30).status_code == 200:
+                pending.pop(0)
+                continue
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+
+
+def group_is_gone(pgid: int, within_seconds: float) -> bool:
+    deadline = time.monotonic() + within_seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_dev_runs_both_halves_labelled_and_ctrl_c_stops_both(
+    default_project: SetUpProject, node_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The newcomer's path: npm run dev, sign up, get a token with the CLI, call the API."""
+    frontend, api = default_project.answers["frontend_url"], default_project.answers["backend_url"]
+    log = tmp_path / "dev.log"
+    with log.open("w") as output:
+        dev = subprocess.Popen(
+            ["npm", "run", "dev"],
+            cwd=default_project.path,
+            env=node_env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_answering([f"{api}/health", f"{frontend}/login"], dev, log)
+        email, password = f"dev-{secrets.token_hex(4)}@example.com", "correct-horse-battery"
+        signed_up = httpx.post(
+            f"{frontend}/api/auth/sign-up/email",
+            json={"email": email, "password": password, "name": "Dev"},
+            headers={"Origin": frontend},
+            timeout=60,
+        )
+        assert signed_up.status_code == 200, signed_up.text
+        token = run(
+            [str(default_project.backend_python), "-m", "my_app", "token", "--email", email],
+            default_project.path / "backend",
+            env={**os.environ, "TOKEN_PASSWORD": password},
+        )
+        assert token.returncode == 0, token.stderr
+        me = httpx.get(
+            f"{api}/api/me", headers={"Authorization": f"Bearer {token.stdout.strip()}"}
+        )
+        assert me.status_code == 200, me.text
+        assert me.json()["caller"]["email"] == email
+    finally:
+        os.killpg(dev.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        stopped = group_is_gone(dev.pid, within_seconds=30)
+        if not stopped:
+            os.killpg(dev.pid, signal.SIGKILL)
+    assert stopped, "Ctrl-C left processes of npm run dev running"
+    lines = log.read_text().splitlines()
+    assert any(line.startswith("[api]") and "Uvicorn running" in line for line in lines)
+    assert any(line.startswith("[web]") and "next dev" in line for line in lines)
+    for url in [f"{api}/health", f"{frontend}/login"]:
+        with pytest.raises(httpx.TransportError):
+            httpx.get(url, timeout=2)
+
+
+@pytest.mark.parametrize("project_fixture", ["default_project", "postgres_project"])
+def test_test_command_runs_every_suite_and_all_pass(
+    request: pytest.FixtureRequest, node_env: dict[str, str], project_fixture: str
+) -> None:
+    project: SetUpProject = request.getfixturevalue(project_fixture)
+    screenshots = SCREENSHOTS / project_fixture
     env = {**node_env, "E2E_SCREENSHOTS": str(screenshots)}
-    # The generated README's command, with this environment's Python (it has the API's packages).
-    result = run(
-        [sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-rA"],
-        project,
-        env=env,
-        timeout=1200,
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    summary = result.stdout.strip().splitlines()[-1]
-    assert re.search(r"\b9 passed\b", summary) and "skipped" not in summary, summary
+    result = run(["npm", "test"], project.path, env=env, timeout=2400)
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert result.returncode == 0, output[-8000:] + result.stderr[-3000:]
+    pytest_summaries = re.findall(r"^=+ (.*) in [\d.]+s.* =+$", output, re.MULTILINE)
+    assert len(pytest_summaries) == 2, pytest_summaries  # the API's suite, then e2e
+    api_summary, e2e_summary = pytest_summaries
+    assert re.fullmatch(r"\d+ passed", api_summary), api_summary
+    assert e2e_summary == "11 passed", e2e_summary
+    assert re.search(r"Tests\s+\d+ passed", output), output[-4000:]  # vitest
     for step in ["1-sign-up", "2-dashboard", "3-signed-out"]:
         assert (screenshots / f"{step}.png").stat().st_size > 1000, step
-    readme = (project / "README.md").read_text()
-    assert "python -m pytest e2e" in readme
 
 
-def test_refusal_run_is_part_of_the_suite(default_project: Path) -> None:
-    refusals = (default_project / "e2e/test_refusals.py").read_text()
+def test_refusal_run_is_part_of_the_suite(default_project: SetUpProject) -> None:
+    refusals = (default_project.path / "e2e/test_refusals.py").read_text()
     assert "JWT_AUDIENCE=" in refusals and "JWKS_URL=" in refusals
