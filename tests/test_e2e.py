@@ -2,6 +2,7 @@
 `npm test` on Node 24. `npm test` ends with the end-to-end suite: Better Auth's tokens accepted by
 the API, a real browser, PostgreSQL for the postgres answer, the CLI and the negative run."""
 
+import contextlib
 import os
 import re
 import secrets
@@ -114,11 +115,13 @@ def wait_until_answering(urls: list[str], process: subprocess.Popen, log: Path) 
         time.sleep(0.5)
 
 
-def group_is_gone(pgid: int, within_seconds: float) -> bool:
+def group_is_gone(leader: subprocess.Popen, within_seconds: float) -> bool:
+    """Whether every process of the leader's group has exited (the leader reaped, not a zombie)."""
     deadline = time.monotonic() + within_seconds
     while time.monotonic() < deadline:
+        leader.poll()
         try:
-            os.killpg(pgid, 0)
+            os.killpg(leader.pid, 0)
         except ProcessLookupError:
             return True
         time.sleep(0.2)
@@ -156,14 +159,13 @@ def test_dev_runs_both_halves_labelled_and_ctrl_c_stops_both(
             env={**os.environ, "TOKEN_PASSWORD": password},
         )
         assert token.returncode == 0, token.stderr
-        me = httpx.get(
-            f"{api}/api/me", headers={"Authorization": f"Bearer {token.stdout.strip()}"}
-        )
+        me = httpx.get(f"{api}/api/me", headers={"Authorization": f"Bearer {token.stdout.strip()}"})
         assert me.status_code == 200, me.text
         assert me.json()["caller"]["email"] == email
     finally:
-        os.killpg(dev.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        stopped = group_is_gone(dev.pid, within_seconds=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(dev.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        stopped = group_is_gone(dev, within_seconds=30)
         if not stopped:
             os.killpg(dev.pid, signal.SIGKILL)
     assert stopped, "Ctrl-C left processes of npm run dev running"

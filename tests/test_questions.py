@@ -138,7 +138,11 @@ def test_copy_with_the_cli_needs_no_trust_flag(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "app/backend/my_app/main.py").is_file()
-    assert "Next steps" in result.stderr + result.stdout
+    message = result.stderr + result.stdout
+    # The next steps name the project's own commands, which the end-to-end tests run.
+    for command in ["npm run setup", "npm run dev", "npm test", "python -m my_app token"]:
+        assert command in message, command
+    assert 'python -m my_app doctor "$TOKEN"' in message
 
 
 def test_renders_every_answer_from_a_data_file(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The READMEs say what the code does: their commands run as written, their tables match copier.yml."""
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,15 @@ def test_generated_readme_backend_commands_work_as_written(default_project: Path
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\b\d+ passed\b", summary) and "failed" not in summary, summary
     assert "warning" not in summary, result.stdout[-3000:]
+
+
+def test_generated_readme_quick_start_is_the_three_tested_commands(default_project: Path) -> None:
+    """test_e2e runs exactly these: npm run setup, npm run dev (with Ctrl-C) and npm test."""
+    block = code_block_after((default_project / "README.md").read_text(), "## Quick start")
+    commands = [line.split("#")[0].strip() for line in block.splitlines()]
+    assert commands == ["npm run setup", "npm run dev", "npm test"]
+    scripts = json.loads((default_project / "package.json").read_text())["scripts"]
+    assert {"setup", "dev", "test"} <= scripts.keys()
 
 
 def documented_defaults() -> dict[str, str]:
