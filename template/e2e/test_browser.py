@@ -1,11 +1,13 @@
 """A person in a real browser (Debian's Chromium, driven by Playwright): signs up, lands on the
-dashboard showing what the API returned for them, signs out, and is sent to log in again."""
+dashboard showing what the API returned for them, signs out, and is sent to log in again; and the
+forms cannot be sent before React runs them."""
 
 import os
 import re
 import secrets
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import expect, sync_playwright
 
 from .conftest import Stack
@@ -51,3 +53,10 @@ def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
             page.screenshot(path=screenshots / "3-signed-out.png")
         finally:
             browser.close()
+
+
+def test_forms_cannot_be_sent_before_react_has_hydrated(stack: Stack) -> None:
+    """Sent as a plain HTML form, the password would travel in the URL of a GET."""
+    for path in ["/signup", "/login"]:
+        html = httpx.get(f"{stack.frontend_url}{path}", timeout=30).text
+        assert re.search(r'<button type="submit" disabled=""[^>]*>', html), path
