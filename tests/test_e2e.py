@@ -3,6 +3,7 @@
 the API, a real browser, PostgreSQL for the postgres answer, the CLI and the negative run."""
 
 import contextlib
+import importlib.util
 import os
 import re
 import secrets
@@ -12,6 +13,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -129,13 +131,20 @@ def group_is_gone(leader: subprocess.Popen, within_seconds: float) -> bool:
     return False
 
 
+def template_module(relative_path: str) -> ModuleType:
+    """A plain-Python file of the template (no Jinja), imported as generated projects have it."""
+    path = TEMPLATE_ROOT / "template" / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def sign_up_in_browser(frontend: str, name: str, email: str, password: str) -> str:
     """Sign up in Debian's Chromium as the README says; return the dashboard's text."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
+        browser = template_module("e2e/chromium.py").launch(playwright)
         try:
             page = browser.new_page(base_url=frontend)
             page.goto("/signup", timeout=120_000)  # next dev compiles a page on its first visit

@@ -2,7 +2,6 @@
 dashboard showing what the API returned for them, signs out, and is sent to log in again; and the
 forms cannot be sent before React runs them."""
 
-import os
 import re
 import secrets
 from pathlib import Path
@@ -10,25 +9,13 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import expect, sync_playwright
 
+from . import chromium
 from .conftest import Stack
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Headless, and no calls to Google's services (the test machine may have no network).
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         try:
             page = browser.new_page(base_url=stack.frontend_url)
             page.goto("/signup")
