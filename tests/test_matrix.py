@@ -1,4 +1,5 @@
-"""Every answer set of the matrix renders a clean project whose backend passes its own checks."""
+"""Every answer set of the matrix renders a clean project whose backend passes its own checks
+and whose end-to-end tests pass the same linter and formatter."""
 
 import re
 import sys
@@ -24,17 +25,20 @@ def rendered_files(project: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_renders_a_project_whose_backend_passes_its_own_tests(copie: Any, name: str) -> None:
+def test_renders_a_project_whose_python_is_clean_and_whose_backend_passes_its_tests(
+    copie: Any, name: str
+) -> None:
     answers = ANSWER_SETS[name]
     project = render(copie, answers)
     backend = backend_dir(project, answers)
 
-    lint = run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], backend)
-    assert lint.returncode == 0, lint.stdout
-    formatting = run(
-        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], backend
-    )
-    assert formatting.returncode == 0, formatting.stdout
+    for python_dir in [backend, project / "e2e"]:  # e2e/ follows the backend's ruff settings
+        lint = run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], python_dir)
+        assert lint.returncode == 0, lint.stdout
+        formatting = run(
+            [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], python_dir
+        )
+        assert formatting.returncode == 0, formatting.stdout
 
     tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], backend)
     assert tests.returncode == 0, tests.stdout[-5000:] + tests.stderr[-2000:]
