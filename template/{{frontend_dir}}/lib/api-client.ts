@@ -3,6 +3,8 @@
  *
  * - keeps the token in memory until shortly before it expires;
  * - when several requests need a token at once, fetches one for all of them;
+ * - after a 503 (the API cannot check tokens yet, e.g. its key source is still starting), waits a
+ *   moment and tries once more;
  * - after a 401, gets a fresh token and retries once; if that fails too, the person is sent to
  *   sign in again (`onUnauthenticated`) and the call rejects with `UnauthorizedError`;
  * - a 403 rejects with `ForbiddenError` and does not redirect: the person is signed in but not
@@ -51,8 +53,11 @@ export interface ApiClientOptions {
   onUnauthenticated: () => void;
   /** Renew this long before `exp` (seconds). */
   refreshMarginSeconds?: number;
+  /** Wait this long before the one retry of a 503 (milliseconds). */
+  unavailableRetryDelayMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  sleep?: (milliseconds: number) => Promise<void>;
 }
 
 export interface ApiClient {
@@ -63,6 +68,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const send = options.fetch ?? ((input, init) => fetch(input, init));
   const now = options.now ?? (() => Date.now() / 1000);
   const margin = options.refreshMarginSeconds ?? 30;
+  const retryDelay = options.unavailableRetryDelayMs ?? 1000;
+  const sleep =
+    options.sleep ?? ((milliseconds) => new Promise((done) => setTimeout(done, milliseconds)));
   let cached: { token: string; expiresAt: number } | null = null;
   let pending: Promise<string | null> | null = null;
 
@@ -100,6 +108,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const first = await token();
       if (!first) unauthenticated();
       let response = await call(method, path, first, body);
+      if (response.status === 503) {
+        await sleep(retryDelay);
+        response = await call(method, path, first, body);
+      }
       if (response.status === 401) {
         // Only drop the token that was refused: concurrent 401s then share one renewal.
         if (cached?.token === first) cached = null;

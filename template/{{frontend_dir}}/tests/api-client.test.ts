@@ -31,6 +31,7 @@ function setup(responses: Response[], tokens: (string | null)[] = [token("a"), t
     return next;
   });
   const onUnauthenticated = vi.fn();
+  const sleep = vi.fn(async (_milliseconds: number) => {});
   let now = NOW;
   const client = createApiClient({
     baseUrl: "http://api.test",
@@ -38,13 +39,14 @@ function setup(responses: Response[], tokens: (string | null)[] = [token("a"), t
     onUnauthenticated,
     fetch: fetch as unknown as typeof globalThis.fetch,
     now: () => now,
+    sleep,
   });
   const advance = (seconds: number) => {
     now += seconds;
   };
   const authorization = (call: number) =>
     (fetch.mock.calls[call][1]?.headers as Record<string, string>).Authorization;
-  return { client, getToken, fetch, onUnauthenticated, advance, authorization };
+  return { client, getToken, fetch, onUnauthenticated, sleep, advance, authorization };
 }
 
 describe("createApiClient", () => {
@@ -119,6 +121,25 @@ describe("createApiClient", () => {
     await expect(client.request("GET", "/api/me")).rejects.toBeInstanceOf(UnauthorizedError);
     expect(fetch).not.toHaveBeenCalled();
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
+  it("waits a moment and tries once more when the API cannot check tokens yet (503)", async () => {
+    const { client, fetch, sleep, authorization } = setup([
+      json(503, { detail: "Token verification is temporarily unavailable" }),
+      json(200, { ok: true }),
+    ]);
+    await expect(client.request("GET", "/api/me")).resolves.toEqual({ ok: true });
+    expect(sleep).toHaveBeenCalledExactlyOnceWith(1000);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(authorization(1)).toBe(`Bearer ${token("a")}`);
+  });
+
+  it("gives up after one retry of a 503", async () => {
+    const { client, fetch } = setup([json(503, {}), json(503, { detail: "still down" })]);
+    const failure = client.request("GET", "/api/me");
+    await expect(failure).rejects.toBeInstanceOf(ApiError);
+    await expect(failure).rejects.toMatchObject({ status: 503, detail: "still down" });
+    expect(fetch).toHaveBeenCalledTimes(2);
   });
 
   it("raises a typed error on 403 without redirecting", async () => {
