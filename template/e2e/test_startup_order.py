@@ -5,9 +5,8 @@ answered once the frontend is up, none refused because another call's key fetch 
 from concurrent.futures import ThreadPoolExecutor
 
 from .conftest import Person, Stack, api_server, free_port, frontend_server
-from .test_api import ENDPOINTS, call
+from .test_api import METHOD, PATH, call
 
-METHOD, PATH, _, _ = next(e for e in ENDPOINTS if not e[3])
 CONCURRENT_CALLS = 8
 
 
