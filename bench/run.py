@@ -2,6 +2,7 @@
 
     python bench/run.py            (about 1.5 minutes; needs wrk: apt-get install wrk)
     python bench/run.py --quick    (a smoke run of the script: seconds, numbers meaningless)
+    python bench/run.py --template (render time and template structure only; no wrk needed)
 
 1. render time of `copier copy --defaults`;
 2. one verification through the generated dependency chain (header parsing, key lookup, PyJWT,
@@ -64,17 +65,42 @@ def render(destination: Path, slug: str, answers: dict[str, Any]) -> Path:
     return destination / "backend"
 
 
-def bench_render(workdir: Path) -> list[list[str]]:
-    in_process = []
+ONE_FILE_TEMPLATE = {
+    "copier.yml": "_subdirectory: template\nproject_name:\n  type: str\n  default: My App\n",
+    "template/README.md.jinja": "# {{ project_name }}\n",
+    "template/{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers | to_nice_yaml }}",
+}
+RENDER_RATIO_TARGET = 3.5
+
+
+def one_file_template(workdir: Path) -> Path:
+    """The smallest real Copier template (one question, one file), committed: the render floor."""
+    root = workdir / "one-file-template"
+    for name, text in ONE_FILE_TEMPLATE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "one file"]):
+        subprocess.run(["git", *command], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def median_render_seconds(template: Path, workdir: Path, label: str) -> float:
+    samples = []
     for number in range(REPEATS):
         started = time.perf_counter()
         copier.run_copy(
-            str(ROOT), workdir / f"render-{number}", defaults=True, vcs_ref="HEAD", quiet=True
+            str(template), workdir / f"{label}-{number}", defaults=True, vcs_ref="HEAD", quiet=True
         )
-        in_process.append(time.perf_counter() - started)
-    command = []
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def median_command_seconds(template: Path, workdir: Path, label: str) -> float:
+    """`copier copy --defaults` as a user runs it: interpreter start and import included."""
+    samples = []
     for number in range(3):
         started = time.perf_counter()
+        destination = workdir / f"{label}-command-{number}"
         subprocess.run(
             [
                 sys.executable,
@@ -85,22 +111,62 @@ def bench_render(workdir: Path) -> list[list[str]]:
                 "--defaults",
                 "--vcs-ref",
                 "HEAD",
-                str(ROOT),
-                str(workdir / f"cli-{number}"),
+                str(template),
+                str(destination),
             ],
             check=True,
             capture_output=True,
         )
-        command.append(time.perf_counter() - started)
-    median, cli = statistics.median(in_process), statistics.median(command)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def bench_render(workdir: Path) -> list[list[str]]:
+    floor_template = one_file_template(workdir)
+    floor = median_render_seconds(floor_template, workdir, "one-file")
+    median = median_render_seconds(ROOT, workdir, "render")
+    floor_command = median_command_seconds(floor_template, workdir, "one-file")
+    command = median_command_seconds(ROOT, workdir, "render")
+    return [
+        ["one-file Copier template, in process (floor)", f"{floor:.2f} s", "-", "-"],
+        ["this template, in process", f"{median:.2f} s", "< 1.5 s", verdict(median < 1.5)],
+        ["this template / one-file template, in process", f"{median / floor:.1f}x", "-", "-"],
+        ["one-file Copier template, `copier copy --defaults`", f"{floor_command:.2f} s", "-", "-"],
+        ["this template, `copier copy --defaults`", f"{command:.2f} s", "-", "-"],
+        [
+            "this template / one-file template, `copier copy`",
+            f"{command / floor_command:.1f}x",
+            f"<= {RENDER_RATIO_TARGET}x",
+            verdict(command / floor_command <= RENDER_RATIO_TARGET),
+        ],
+    ]
+
+
+def mode_specific(path: Path) -> bool:
+    """A file that exists in one token mode only: its name carries the condition."""
+    return "token_mode ==" in str(path.relative_to(ROOT / "template"))
+
+
+def template_structure() -> list[list[str]]:
+    """Where the token mode still branches inside files that both modes share."""
+    shared = [
+        path
+        for path in (ROOT / "template").rglob("*")
+        if path.is_file() and not mode_specific(path)
+    ]
+    mentions = {path: path.read_text().count("token_mode") for path in shared}
+    branching = [path for path, count in mentions.items() if count]
     return [
         [
-            "`copier.run_copy(defaults=True)` (in process)",
-            f"{median:.2f} s",
-            "< 1.5 s",
-            verdict(median < 1.5),
+            "`token_mode` in files both modes share",
+            f"{sum(mentions.values())} in {len(branching)} files",
+            "close to 0",
         ],
-        ["`copier copy --defaults` (command, with interpreter start)", f"{cli:.2f} s", "-", "-"],
+        [
+            "mode-specific files",
+            str(sum(1 for path in (ROOT / "template").rglob("*") if mode_specific(path))),
+            "-",
+        ],
     ]
 
 
@@ -424,13 +490,18 @@ def main() -> None:
     global REPEATS, VERIFICATIONS, HTTP_SECONDS
     if "--quick" in sys.argv:  # a smoke run of the script itself; its numbers mean little
         REPEATS, VERIFICATIONS, HTTP_SECONDS = 1, 100, 1
-    if not shutil.which("wrk"):
+    template_only = "--template" in sys.argv
+    if not template_only and not shutil.which("wrk"):
         sys.exit("wrk is needed for the HTTP benchmark: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="template-bench-"))
     try:
         print(f"Measured on {machine()}.\n")
         print("### Render time (median)\n")
         print(table(["what", "time", "target", ""], bench_render(workdir)))
+        print("\n### Template structure\n")
+        print(table(["what", "count", "target"], template_structure()))
+        if template_only:
+            return
         variants = [
             Variant(name, render(workdir / name, f"bench-{name.lower()}", answers))
             for name, answers in VARIANTS.items()
