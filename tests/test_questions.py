@@ -95,7 +95,6 @@ ENDPOINT_FORMS = {
 }
 GENERATED_FROM_ANSWERS = [
     "backend/my_app/jwt_auth/claims.py",
-    "backend/my_app/jwt_auth/testing.py",
     "backend/my_app/api/routes.py",
     "backend/tests/test_protected_endpoints.py",
 ]

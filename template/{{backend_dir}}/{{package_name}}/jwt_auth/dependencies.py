@@ -8,7 +8,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .claims import Claims
-from .errors import AuthError, InsufficientScope, InvalidRequest, InvalidToken, MissingToken
+from .errors import (
+    AuthError,
+    InsufficientScope,
+    InvalidRequest,
+    InvalidToken,
+    MissingToken,
+    Reason,
+)
 from .verifier import TokenVerifier
 
 audit_log = logging.getLogger("jwt_auth.audit")
@@ -20,15 +27,16 @@ bearer_scheme = HTTPBearer(auto_error=False, description="A JWT issued by Better
 
 
 def _audited(request: Request, error: AuthError) -> AuthError:
-    """Log a refusal with its reason code. Never the token, its header or the query string."""
+    """Log a refusal with its reason. Never the token, its header or the query string."""
     client = request.client.host if request.client else "-"
     audit_log.warning(
-        "auth refused: status=%d reason=%s method=%s path=%s client=%s",
+        "auth refused: status=%d reason=%s method=%s path=%s client=%s%s",
         error.status_code,
         error.reason,
         request.method,
         request.url.path,
         client,
+        f" claim={error.claim}" if error.claim else "",
     )
     return error
 
@@ -46,13 +54,13 @@ async def bearer_token(
     if not values:
         return None
     if len(values) > 1:
-        raise _audited(request, InvalidRequest("several_authorization_headers"))
+        raise _audited(request, InvalidRequest(Reason.SEVERAL_AUTHORIZATION_HEADERS))
     scheme, _, token = values[0].strip().partition(" ")
     if scheme.lower() != "bearer":
         return None
     token = token.strip()
     if not token:
-        raise _audited(request, InvalidToken("empty_token"))
+        raise _audited(request, InvalidToken(Reason.EMPTY_TOKEN))
     return token
 
 
@@ -74,7 +82,7 @@ async def current_user(
     request: Request, user: Annotated[Claims | None, Depends(optional_user)]
 ) -> Claims:
     if user is None:
-        raise _audited(request, MissingToken("no_credentials"))
+        raise _audited(request, MissingToken(Reason.NO_CREDENTIALS))
     return user
 
 
@@ -85,7 +93,7 @@ OptionalUser = Annotated[Claims | None, Depends(optional_user)]
 async def require_owner(request: Request, user: CurrentUser, user_id: str) -> Claims:
     """For paths with a `{user_id}` parameter: only that user may call them."""
     if user.sub != user_id:
-        raise _audited(request, InsufficientScope("not_owner"))
+        raise _audited(request, InsufficientScope(Reason.NOT_OWNER))
     return user
 
 
@@ -108,7 +116,7 @@ def require_claims(**expected: object) -> Callable[[Request, Claims], Awaitable[
     async def dependency(request: Request, user: CurrentUser) -> Claims:
         for name, value in expected.items():
             if not _has(getattr(user, name, None), value):
-                raise _audited(request, InsufficientScope(f"missing_claim:{name}"))
+                raise _audited(request, InsufficientScope(Reason.CLAIM_NOT_GRANTED, claim=name))
         return user
 
     return dependency

@@ -1,21 +1,53 @@
-"""Authentication errors as RFC 6750 responses.
+"""Authentication errors as RFC 6750 responses, and the reasons behind them.
 
-Each error carries a reason code for the audit log. Responses never include the token, the key id
-or a library's message: a fixed description per status is all a caller learns.
+Each error carries a `Reason` for the audit log. Responses never include the token, the key id or
+a library's message: a fixed description per status is all a caller learns.
 """
+
+from enum import StrEnum
 
 from fastapi import HTTPException, status
 
 
+class Reason(StrEnum):
+    """Why a request was refused: the code in the audit log, and what `doctor` explains."""
+
+    NO_CREDENTIALS = "no_credentials"
+    SEVERAL_AUTHORIZATION_HEADERS = "several_authorization_headers"
+    EMPTY_TOKEN = "empty_token"  # noqa: S105 (a reason code, not a password)
+    TOKEN_TOO_LONG = "token_too_long"  # noqa: S105
+    MALFORMED = "malformed"
+    MALFORMED_HEADER = "malformed_header"
+    UNSUPPORTED_CRITICAL_HEADER = "unsupported_critical_header"
+    HEADER_KEY_REFERENCE = "header_key_reference"
+    ALGORITHM_NOT_ALLOWED = "algorithm_not_allowed"
+    MALFORMED_KID = "malformed_kid"
+    UNKNOWN_KID = "unknown_kid"
+    KID_REQUIRED = "kid_required"
+    ALGORITHM_MISMATCH = "algorithm_mismatch"
+    NO_USABLE_KEYS = "no_usable_keys"
+    BAD_SIGNATURE = "bad_signature"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    WRONG_AUDIENCE = "wrong_audience"
+    WRONG_ISSUER = "wrong_issuer"
+    MISSING_CLAIM = "missing_claim"
+    CLAIM_TYPE = "claim_type"
+    INVALID = "invalid"
+    NOT_OWNER = "not_owner"
+    CLAIM_NOT_GRANTED = "claim_not_granted"
+
+
 class AuthError(HTTPException):
-    """Base of every refusal; `reason` is a short code for logs and metrics."""
+    """Base of every refusal; `reason` says why, for logs and metrics."""
 
     status_code = status.HTTP_401_UNAUTHORIZED
     detail = "Not authenticated"
     www_authenticate = "Bearer"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Reason, *, claim: str | None = None) -> None:
         self.reason = reason
+        self.claim = claim  # the claim a CLAIM_NOT_GRANTED refusal is about
         super().__init__(
             status_code=self.status_code,
             detail=self.detail,
@@ -53,6 +85,6 @@ class KeySourceUnavailable(AuthError):
     detail = "Token verification is temporarily unavailable"
     retry_after_seconds = 30
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Reason) -> None:
         super().__init__(reason)
         self.headers = {**(self.headers or {}), "Retry-After": str(self.retry_after_seconds)}
