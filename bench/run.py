@@ -71,6 +71,7 @@ ONE_FILE_TEMPLATE = {
     "template/{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers | to_nice_yaml }}",
 }
 RENDER_RATIO_TARGET = 3.5
+MODE_BRANCH = re.compile(r"token_mode\s*(?:==|!=)")
 
 
 def one_file_template(workdir: Path) -> Path:
@@ -154,12 +155,12 @@ def template_structure() -> list[list[str]]:
         for path in (ROOT / "template").rglob("*")
         if path.is_file() and not mode_specific(path)
     ]
-    mentions = {path: path.read_text().count("token_mode") for path in shared}
-    branching = [path for path, count in mentions.items() if count]
+    branches = {path: len(MODE_BRANCH.findall(path.read_text())) for path in shared}
+    branching = [path for path, count in branches.items() if count]
     return [
         [
-            "`token_mode` in files both modes share",
-            f"{sum(mentions.values())} in {len(branching)} files",
+            "`token_mode` branches (`==`, `!=`) in files both modes share",
+            f"{sum(branches.values())} in {len(branching)} files",
             "close to 0",
         ],
         [
