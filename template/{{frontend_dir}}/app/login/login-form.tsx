@@ -1,31 +1,19 @@
 "use client";
 
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
-import { useHydrated } from "@/lib/use-hydrated";
+import { useAuthForm } from "@/lib/use-auth-form";
 
 export function LoginForm({ returnUrl }: { returnUrl: string }) {
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const hydrated = useHydrated();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    const { error } = await authClient.signIn.email({
-      email: String(form.get("email")),
-      password: String(form.get("password")),
-    });
-    setPending(false);
-    if (error) {
-      setError(error.message ?? "Could not sign in");
-      return;
-    }
-    // A full page load: nothing rendered or cached for the signed-out visitor survives.
-    window.location.assign(returnUrl);
-  }
+  const { error, onSubmit, disabled } = useAuthForm(
+    (form) =>
+      authClient.signIn.email({
+        email: String(form.get("email")),
+        password: String(form.get("password")),
+      }),
+    returnUrl,
+    "Could not sign in",
+  );
 
   return (
     <form onSubmit={onSubmit}>
@@ -42,7 +30,7 @@ export function LoginForm({ returnUrl }: { returnUrl: string }) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={pending || !hydrated}>
+      <button type="submit" disabled={disabled}>
         Sign in
       </button>
       <p>

@@ -1,32 +1,20 @@
 "use client";
 
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
 import { authClient } from "@/lib/auth-client";
-import { useHydrated } from "@/lib/use-hydrated";
+import { useAuthForm } from "@/lib/use-auth-form";
 
 export function SignupForm() {
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const hydrated = useHydrated();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    const { error } = await authClient.signUp.email({
-      name: String(form.get("name")),
-      email: String(form.get("email")),
-      password: String(form.get("password")),
-    });
-    setPending(false);
-    if (error) {
-      setError(error.message ?? "Could not create the account");
-      return;
-    }
-    // A full page load: nothing rendered or cached for the signed-out visitor survives.
-    window.location.assign("/dashboard");
-  }
+  const { error, onSubmit, disabled } = useAuthForm(
+    (form) =>
+      authClient.signUp.email({
+        name: String(form.get("name")),
+        email: String(form.get("email")),
+        password: String(form.get("password")),
+      }),
+    "/dashboard",
+    "Could not create the account",
+  );
 
   return (
     <form onSubmit={onSubmit}>
@@ -47,7 +35,7 @@ export function SignupForm() {
           {error}
         </p>
       )}
-      <button type="submit" disabled={pending || !hydrated}>
+      <button type="submit" disabled={disabled}>
         Create account
       </button>
       <p>
