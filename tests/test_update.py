@@ -169,3 +169,61 @@ def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) ->
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project / "backend"
     )
     assert tests.returncode == 0, tests.stdout[-4000:]
+
+
+# The last commit of release 0.2.0 (CHANGELOG: "## 0.2.0 (2026-11-23)"), before the template was
+# rebuilt into one file per token mode; this repository's history has it.
+RELEASE_0_2_0 = "7197b96313882530eb1efa616503fd3cf226ec17"
+
+
+@pytest.fixture
+def template_since_0_2_0(tmp_path: Path) -> Path:
+    """A clone with release 0.2.0 tagged where it was made, and the current template as 0.3.0."""
+    clone = tmp_path / "template"
+    git(tmp_path, "clone", "-q", str(TEMPLATE_ROOT), str(clone))
+    for tag in git(clone, "tag", "--list").split():
+        git(clone, "tag", "-d", tag)
+    known = run(["git", "cat-file", "-e", f"{RELEASE_0_2_0}^{{commit}}"], clone)
+    assert known.returncode == 0, "release 0.2.0 is not in this clone's history (a --depth clone?)"
+    git(clone, "tag", "v0.2.0", RELEASE_0_2_0)
+    git(clone, "tag", "v0.3.0")
+    return clone
+
+
+def test_update_from_release_0_2_0_moves_an_edited_project_to_the_current_layout(
+    tmp_path: Path, template_since_0_2_0: Path
+) -> None:
+    project = tmp_path / "app"
+    copier(
+        tmp_path,
+        "copy",
+        "--defaults",
+        "--vcs-ref",
+        "v0.2.0",
+        str(template_since_0_2_0),
+        str(project),
+    )
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Generated from v0.2.0")
+    routes = project / "backend/my_app/api/routes.py"
+    text = routes.read_text()
+    placeholder = text.index("        placeholder=", text.index("async def get_tasks("))
+    routes.write_text(text[:placeholder] + HANDLER_EDIT + text[text.index("\n", placeholder) :])
+    git(project, "commit", "-qam", "The owner's edit")
+    env_before = untracked_env_files(project)
+
+    copier(project, "update", "--defaults", "--vcs-ref", "v0.3.0")
+
+    assert conflict_leftovers(project) == []
+    assert untracked_env_files(project) == env_before
+    assert HANDLER_EDIT in routes.read_text()
+    package = project / "backend/my_app"
+    for moved in ["cli.py", "core/doctor.py", "jwt_auth/diagnosis.py", "jwt_auth/testing.py"]:
+        assert not (package / moved).exists(), f"{moved} is left behind"
+    for new in ["cli/jwks.py", "doctor/explain.py", "jwt_auth/jwks.py", "../tests/tokens.py"]:
+        assert (package / new).is_file(), new
+    tests = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project / "backend"
+    )
+    assert tests.returncode == 0, tests.stdout[-4000:]
