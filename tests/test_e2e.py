@@ -229,5 +229,6 @@ def test_test_command_runs_every_suite_and_all_pass(
 
 
 def test_refusal_run_is_part_of_the_suite(default_project: SetUpProject) -> None:
-    refusals = (default_project.path / "e2e/test_refusals.py").read_text()
-    assert "JWT_AUDIENCE=" in refusals and "JWKS_URL=" in refusals
+    e2e = default_project.path / "e2e"
+    assert "JWT_AUDIENCE=" in (e2e / "test_refusals.py").read_text()
+    assert "JWKS_URL=" in (e2e / "test_jwks_refusals.py").read_text()
