@@ -16,10 +16,10 @@ Every loop is bounded in count and time; servers listen on 127.0.0.1 only.
 import asyncio
 import datetime
 import importlib
+import importlib.util
 import os
 import platform
 import re
-import secrets
 import shutil
 import socket
 import statistics
@@ -175,6 +175,14 @@ def verdict(met: bool) -> str:
     return "met" if met else "**missed**"
 
 
+def load_module(path: Path, name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class Variant:
     """A rendered backend, its settings, a signing key or secret, and a valid token."""
 
@@ -184,34 +192,29 @@ class Variant:
         package = f"bench_{name.lower()}"
         self.modules = {
             part: importlib.import_module(f"{package}.{part}")
-            for part in [
-                "core.config",
-                "jwt_auth",
-                "jwt_auth.dependencies",
-                "jwt_auth.testing",
-                "main",
-            ]
+            for part in ["core.config", "jwt_auth", "jwt_auth.dependencies", "main"]
         }
-        testing = self.modules["jwt_auth.testing"]
         self.settings_class = self.modules["core.config"].Settings
         self.backend = backend
         self.package = package
         self.jwks_server = None
+        # The rendered project's own test helpers (backend/tests/), loaded under unique names:
+        # every variant's folder is called `tests`.
+        tokens = load_module(backend / "tests/tokens.py", f"{package}_tokens")
         if name.startswith("HS"):
-            self.secret = secrets.token_hex(32)
-            self.settings = self.settings_class(_env_file=None, api_jwt_secret=self.secret)
-            self.tokens = testing.TokenFactory(
-                self.secret, issuer=self.settings.jwt_issuer, audience=self.settings.jwt_audience
-            )
-            self.floor_key: Any = self.secret.encode()
+            keys = load_module(backend / "tests/shared_secret_keys.py", f"{package}_keys")
+            signer = keys.SharedSecret()
+            self.settings = self.settings_class(_env_file=None, api_jwt_secret=signer.key)
+            self.floor_key: Any = signer.key.encode()
         else:
-            key = testing.SigningKey.generate(name)
-            self.jwks_server = testing.JwksServer(key).__enter__()
+            keys = load_module(backend / "tests/jwks_keys.py", f"{package}_keys")
+            signer = keys.SigningKey.generate(name)
+            self.jwks_server = keys.JwksServer(signer).__enter__()
             self.settings = self.settings_class(_env_file=None, jwks_url=self.jwks_server.url)
-            self.tokens = testing.TokenFactory(
-                key, issuer=self.settings.jwt_issuer, audience=self.settings.jwt_audience
-            )
-            self.floor_key = key.private_key.public_key()
+            self.floor_key = signer.private_key.public_key()
+        self.tokens = tokens.TokenFactory(
+            signer, issuer=self.settings.jwt_issuer, audience=self.settings.jwt_audience
+        )
         self.token = self.tokens.token("user-1")
 
     def close(self) -> None:
