@@ -1,16 +1,17 @@
 """A person in a real browser (Debian's Chromium, driven by Playwright): signs up, lands on the
-dashboard showing what the API returned for them, signs out, and is sent to log in again; and the
-forms cannot be sent before React runs them."""
+dashboard showing what the API returned for them, signs out, and is sent to log in again; a
+return URL never leads to another site; and the forms cannot be sent before React runs them."""
 
 import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from playwright.sync_api import expect, sync_playwright
 
 from . import chromium
-from .conftest import Stack, waited_out_rate_limit
+from .conftest import Person, Stack, waited_out_rate_limit
 
 
 def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
@@ -42,6 +43,29 @@ def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
             page.goto("/dashboard")
             expect(page).to_have_url(re.compile(r"/login\?returnUrl=%2Fdashboard$"))
             page.screenshot(path=screenshots / "3-signed-out.png")
+        finally:
+            browser.close()
+
+
+def test_sign_in_never_returns_to_another_site(stack: Stack, person: Person) -> None:
+    """A browser reads `/%09/evil.example` as `//evil.example`, another site: after signing in
+    with that return URL the person stays here. A repeated returnUrl does not break the page."""
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        try:
+            page = browser.new_page(base_url=stack.frontend_url)
+            repeated = page.goto("/login?returnUrl=/dashboard&returnUrl=//evil.example")
+            assert repeated is not None and repeated.status == 200
+            page.goto("/login?returnUrl=/%09/evil.example")
+            page.fill('input[name="email"]', person.email)
+            page.fill('input[name="password"]', person.password)
+            for _ in range(3):
+                with page.expect_response("**/api/auth/sign-in/email") as answer:
+                    page.click('button[type="submit"]')
+                if not waited_out_rate_limit(answer.value.status, answer.value.headers):
+                    break
+            page.wait_for_url("**/dashboard")
+            assert urlsplit(page.url).netloc == urlsplit(stack.frontend_url).netloc
         finally:
             browser.close()
 

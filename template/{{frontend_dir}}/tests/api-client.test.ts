@@ -183,14 +183,24 @@ describe("login redirects", () => {
     "https://evil.example",
     "//evil.example",
     "/\\evil.example",
+    "/\t/evil.example", // what /login?returnUrl=/%09/evil.example decodes to
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "\t//evil.example",
     "javascript:alert(1)",
     "",
     null,
-  ])("refuses to return to %s", (value) => {
+    undefined,
+    ["/dashboard", "//evil.example"], // a repeated returnUrl
+  ])("refuses to return to %j", (value) => {
     expect(safeReturnUrl(value)).toBe("/dashboard");
   });
 
-  it("accepts a path on this site", () => {
-    expect(safeReturnUrl("/dashboard?tab=2")).toBe("/dashboard?tab=2");
+  it.each([
+    ["/dashboard?tab=2", "/dashboard?tab=2"],
+    ["/api-docs#top", "/api-docs#top"],
+    ["/a/../dashboard", "/dashboard"],
+  ])("accepts %s, a path on this site", (value, expected) => {
+    expect(safeReturnUrl(value)).toBe(expected);
   });
 });

@@ -1,6 +1,8 @@
 """FastAPI dependencies: who is calling, and may they?"""
 
+import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -26,18 +28,31 @@ audit_log = logging.getLogger("jwt_auth.audit")
 bearer_scheme = HTTPBearer(auto_error=False, description="A JWT issued by Better Auth")
 
 
+# A value written bare in the audit log; anything else is quoted, so a path cannot add fields.
+_BARE = re.compile(r"[A-Za-z0-9_.:/@+-]+")
+
+
+def _logfmt(**fields: object) -> str:
+    """key=value pairs; a value with spaces, quotes, `=` or control characters is JSON-quoted."""
+    return " ".join(
+        f"{key}={text if _BARE.fullmatch(text) else json.dumps(text)}"
+        for key, value in fields.items()
+        if value is not None
+        for text in [str(value)]
+    )
+
+
 def _audited(request: Request, error: AuthError) -> AuthError:
     """Log a refusal with its reason. Never the token, its header or the query string."""
-    client = request.client.host if request.client else "-"
-    audit_log.warning(
-        "auth refused: status=%d reason=%s method=%s path=%s client=%s%s",
-        error.status_code,
-        error.reason,
-        request.method,
-        request.url.path,
-        client,
-        f" claim={error.claim}" if error.claim else "",
+    fields = _logfmt(
+        status=error.status_code,
+        reason=error.reason,
+        method=request.method,
+        path=request.url.path,
+        client=request.client.host if request.client else "-",
+        claim=error.claim,
     )
+    audit_log.warning("auth refused: %s", fields)
     return error
 
 

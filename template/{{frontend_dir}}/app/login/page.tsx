@@ -4,7 +4,7 @@ import { LoginForm } from "./login-form";
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ returnUrl?: string }>;
+  searchParams: Promise<{ returnUrl?: string | string[] }>;
 }) {
   const { returnUrl } = await searchParams;
   return (
