@@ -33,6 +33,8 @@ class Reason(StrEnum):
     WRONG_ISSUER = "wrong_issuer"
     MISSING_CLAIM = "missing_claim"
     CLAIM_TYPE = "claim_type"
+    LIFETIME_TOO_LONG = "lifetime_too_long"
+    TOKEN_TYPE = "token_type"  # noqa: S105
     INVALID = "invalid"
     NOT_OWNER = "not_owner"
     CLAIM_NOT_GRANTED = "claim_not_granted"
