@@ -9,6 +9,7 @@ import re
 import secrets
 import signal
 import socket
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -80,6 +81,9 @@ def test_setup_installs_both_halves_and_creates_the_tables(
     assert setup.returncode == 0, setup.stdout[-4000:] + setup.stderr[-4000:]
     assert_installed(default_project)
     assert "created table user" in setup.stdout and "created table jwks" in setup.stdout
+    for env_file in ["backend/.env", "frontend/.env.local"]:  # they hold the secrets
+        mode = stat.S_IMODE((default_project.path / env_file).stat().st_mode)
+        assert mode == 0o600, f"{env_file}: {oct(mode)}"
     again = run(["npm", "run", "setup"], default_project.path, env=node_env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "Database is up to date." in again.stdout
