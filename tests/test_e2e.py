@@ -226,7 +226,7 @@ def test_test_command_runs_every_suite_and_all_pass(
     assert len(pytest_summaries) == 2, pytest_summaries  # the API's suite, then e2e
     api_summary, e2e_summary = pytest_summaries
     assert re.fullmatch(r"\d+ passed", api_summary), api_summary
-    assert e2e_summary == "14 passed", e2e_summary
+    assert e2e_summary == "18 passed", e2e_summary
     assert re.search(r"Tests\s+\d+ passed", output), output[-4000:]  # vitest
     for step in ["1-sign-up", "2-dashboard", "3-signed-out"]:
         assert (screenshots / f"{step}.png").stat().st_size > 1000, step
