@@ -1,6 +1,6 @@
 """Benchmarks of the template and of the generated auth check. Prints Markdown tables.
 
-    python bench/run.py            (about 3 minutes; needs wrk: apt-get install wrk)
+    python bench/run.py            (about 1.5 minutes; needs wrk: apt-get install wrk)
     python bench/run.py --quick    (a smoke run of the script: its numbers mean little)
     python bench/run.py --template (render time and template structure only; no wrk needed)
 
