@@ -13,8 +13,9 @@ MAX_HEAD_BYTES = 16 * 1024
 
 
 class HeadSizeLimitedProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, refusing a request line plus headers over MAX_HEAD_BYTES with
-    431 as soon as the bytes read pass it.
+    """uvicorn's httptools protocol, refusing a request line plus headers over MAX_HEAD_BYTES
+    with 431: as soon as the bytes read for an unfinished head pass it, or once a head that
+    arrived whole is parsed.
 
     httptools buffers a head of any size (a 50 MB header costs 50 MB before the app is called).
     uvicorn's h11 protocol has a cap, but serves about a fifth of the requests per second.
@@ -23,25 +24,48 @@ class HeadSizeLimitedProtocol(HttpToolsProtocol):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.reading_head = True
-        self.head_bytes = 0
+        self.bytes_read_in_head = 0  # every byte received while the head is unfinished
+        self.head_size = 0  # the request line and headers parsed so far
+        self.refused = False
 
     def data_received(self, data: bytes) -> None:
         if self.reading_head:
-            self.head_bytes += len(data)
+            self.bytes_read_in_head += len(data)
         super().data_received(data)
         # Still in the head after parsing: every byte counted so far belongs to it.
-        oversized = self.reading_head and self.head_bytes > MAX_HEAD_BYTES
-        if oversized and not self.transport.is_closing():
+        unfinished_too_long = self.reading_head and self.bytes_read_in_head > MAX_HEAD_BYTES
+        if (self.refused or unfinished_too_long) and not self.transport.is_closing():
             self.send_431_response()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.head_size = 0
+
+    def on_url(self, url: bytes) -> None:
+        self.head_size += len(url)
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.head_size += len(name) + len(value) + 4  # ": " and CRLF
+        super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self.reading_head = False
+        if self.head_size > MAX_HEAD_BYTES:
+            self.refused = True  # the app never sees this request
+            return
         super().on_headers_complete()
 
+    def on_body(self, body: bytes) -> None:
+        if not self.refused:
+            super().on_body(body)
+
     def on_message_complete(self) -> None:
+        if self.refused:
+            return
         super().on_message_complete()
         self.reading_head = True
-        self.head_bytes = 0
+        self.bytes_read_in_head = 0
 
     def send_431_response(self) -> None:
         detail = f"The request's headers are larger than {MAX_HEAD_BYTES} bytes."
