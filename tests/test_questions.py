@@ -45,6 +45,13 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"protected_endpoints": ["GET /api/x [plan=pro]"]}, 'requires claim "plan", which is not'),
     ({"protected_endpoints": ["GET /api/x [role]"]}, "write a claim requirement as"),
     ({"protected_endpoints": ["GET /health"]}, "used by the backend itself"),
+    ({"protected_endpoints": ["GET /ready"]}, "used by the backend itself"),
+    ({"client_ip_header": "X Real IP"}, "is not a header name"),
+    ({"client_ip_header": "Forwarded"}, "not from Forwarded"),
+    ({"signing_key_rotation": "sometimes"}, "is not a duration"),
+    ({"signing_key_rotation": "10m"}, "A rotation interval of 10m is too short"),
+    ({"signing_key_rotation": "2y"}, "is not a duration"),
+    ({"signing_key_grace": "5m"}, "shorter than the token lifetime (15m)"),
     ({"protected_endpoints": []}, "must be a non-empty list"),
     ({"protected_endpoints": ["GET /api/tasks", "GET /api/{user_id}/tasks"]}, "would be named"),
     (
@@ -185,6 +192,8 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
     assert answers["token_mode"] == "jwks"
     assert answers["jwt_algorithm"] == "EdDSA"
     assert answers["custom_claims"] == ["role: str = user"]
+    assert answers["client_ip_header"] == "none"
+    assert (answers["signing_key_rotation"], answers["signing_key_grace"]) == ("30d", "7d")
     assert answers["protected_endpoints"] == [
         "GET /api/me",
         "GET /api/{user_id}/tasks",
@@ -194,3 +203,22 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
     routes = (default_project / "backend/my_app/api/routes.py").read_text()
     for handler in ["get_me", "get_tasks", "create_tasks", "get_admin_stats"]:
         assert f"async def {handler}(" in routes
+
+
+def test_production_answers_shape_better_auth(copie: Any) -> None:
+    """The proxy's header is the only address Better Auth reads; rotation is in seconds."""
+    behind_proxy = render(copie, {"client_ip_header": "X-Real-IP", "signing_key_rotation": "12h"})
+    auth = (behind_proxy / "frontend/lib/auth.ts").read_text()
+    assert 'ipAddressHeaders: ["x-real-ip"]' in auth
+    assert 'rateLimit: { storage: "database" }' in auth
+    jwks = (behind_proxy / "frontend/lib/jwks.ts").read_text()
+    assert "process.env.JWT_KEY_ROTATION_SECONDS ?? 43200" in jwks
+    assert "process.env.JWT_KEY_GRACE_SECONDS ?? 604800" in jwks
+    direct = render(copie, {"signing_key_rotation": "off"})
+    assert "ipAddressHeaders: []," in (direct / "frontend/lib/auth.ts").read_text()
+    assert "JWT_KEY_ROTATION_SECONDS ?? 0" in (direct / "frontend/lib/jwks.ts").read_text()
+    answers = yaml.safe_load((direct / ".copier-answers.yml").read_text())
+    assert "signing_key_grace" not in answers  # not asked when keys do not rotate
+    shared = render(copie, {"token_mode": "shared_secret"})
+    answers = yaml.safe_load((shared / ".copier-answers.yml").read_text())
+    assert "signing_key_rotation" not in answers

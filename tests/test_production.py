@@ -1,0 +1,475 @@
+"""The generated project run as the generated README's "Deploying" section says, on this machine:
+PostgreSQL, two `next start` instances, the API with two uvicorn workers, and Debian's nginx
+terminating TLS for both origins with a self-signed certificate, all on loopback. Every request
+goes through nginx: sign-up and sign-in across instances, tokens from either instance, a real
+Chromium, signing keys rotating under traffic, spoofed client addresses, an instance stopped
+mid-run; and afterwards no process or port is left."""
+
+import base64
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from .conftest import TEMPLATE_ROOT, npm, render, run
+from .test_e2e import template_module
+
+ANSWERS = {"database": "postgres", "client_ip_header": "X-Real-IP"}
+# Short enough to see several rotations in a test; the answers' values stay 30d and 7d.
+ROTATION_SECONDS = 6
+GRACE_SECONDS = 6
+TRAFFIC_SECONDS = 3 * ROTATION_SECONDS + 3
+TRAFFIC_MAX_CALLS = 100_000
+START_SECONDS = 120
+RESULTS = TEMPLATE_ROOT / "test-results" / "production"
+PASSWORD = "correct-horse-battery-staple"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_closed(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@dataclass
+class Service:
+    """A command in a process group of its own (npm, its shell and its children)."""
+
+    name: str
+    process: subprocess.Popen
+    port: int
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def group_is_gone(self) -> bool:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.2)
+        return False
+
+
+def start(name: str, command: list[str], cwd: Path, env: dict[str, str], port: int) -> Service:
+    log = (RESULTS / f"{name}.log").open("w")
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    return Service(name, process, port)
+
+
+def wait_until(
+    check: Any, what: str, services: list[Service], seconds: float = START_SECONDS
+) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(httpx.TransportError):
+            if check():
+                return
+        for service in services:
+            assert service.process.poll() is None, (
+                f"{service.name} exited:\n{(RESULTS / f'{service.name}.log').read_text()[-3000:]}"
+            )
+        assert time.monotonic() < deadline, f"{what} within {seconds} s"
+        time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    """A PostgreSQL server of its own on a loopback port (Debian's binaries)."""
+    bin_dir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    data = Path(tempfile.mkdtemp(prefix="production-postgres-"))
+    as_owner: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(data, "postgres", "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+
+    def tool(name: str, *args: str) -> None:
+        result = run([*as_owner, str(bin_dir / name), *args], data)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    port, cluster = free_port(), str(data / "cluster")
+    tool("initdb", "-D", cluster, "-U", "postgres", "--auth=trust")
+    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
+    tool("pg_ctl", "-D", cluster, "-o", options, "-l", str(data / "log"), "-w", "start")
+    try:
+        tool("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "app")
+        yield f"postgres://postgres@127.0.0.1:{port}/app"
+    finally:
+        tool("pg_ctl", "-D", cluster, "-m", "fast", "-w", "stop")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def self_signed_certificate(tmp: Path) -> tuple[Path, Path]:
+    certificate, key = tmp / "localhost.pem", tmp / "localhost.key"
+    command = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+    command += ["-nodes", "-days", "1", "-subj", "/CN=localhost"]
+    command += ["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+    result = run([*command, "-keyout", str(key), "-out", str(certificate)], tmp)
+    assert result.returncode == 0, result.stderr
+    return certificate, key
+
+
+def deploy_steps(project: Path) -> str:
+    readme = (project / "README.md").read_text()
+    section = readme.split("\n## Deploying\n", 1)[1].split("\n## ", 1)[0]
+    return re.search(r"```bash\n(.*?)```", section, re.DOTALL).group(1)
+
+
+@dataclass
+class Production:
+    project: Path
+    web: str  # the frontend's public origin (nginx)
+    api: str  # the API's public origin (nginx)
+    trusted: Path
+    database_url: str
+    instances: list[Service]
+    services: list[Service] = field(default_factory=list)
+    email: str = ""
+    session: httpx.Cookies = field(default_factory=httpx.Cookies)
+
+    def client(self, origin: str | None = None, *, signed_in: bool = False) -> httpx.Client:
+        """A client of one origin through nginx (Better Auth checks the Origin header); signed
+        in with the session of the first sign-in, so that later tests spend no sign-in."""
+        return httpx.Client(
+            base_url=origin or self.web,
+            verify=str(self.trusted),
+            headers={"Origin": self.web},
+            cookies=self.session if signed_in else None,
+        )
+
+    def instance_of(self, response: httpx.Response) -> int:
+        """The `next start` instance that answered (the test's nginx names it)."""
+        port = int(response.headers["X-Instance"].rsplit(":", 1)[1])
+        return next(i for i, instance in enumerate(self.instances) if instance.port == port)
+
+    def sql(self, query: str) -> str:
+        result = run(["psql", self.database_url, "-At", "-c", query], self.project)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+
+def nginx_configuration(project: Production, tmp: Path, values: dict[str, str]) -> Path:
+    """The README's envsubst line, run as written with this machine's values, then included in a
+    main configuration that runs nginx in the foreground from `tmp`."""
+    steps = deploy_steps(project.project)
+    envsubst = next(line for line in steps.splitlines() if line.startswith("envsubst "))
+    site = tmp / "site.conf"
+    command = envsubst.replace(" > /etc/nginx/conf.d/my-app.conf", f" > {site}")
+    result = run(["bash", "-e", "-c", command], project.project, env={**os.environ, **values})
+    assert result.returncode == 0, result.stderr
+    text = site.read_text()
+    assert not re.search(r"\$\{[A-Z_0-9]+\}", text), "a variable was left for nginx"
+    # Test only: name the instance that answered, to prove which one served each request.
+    text = text.replace(
+        "        proxy_pass http://my_app_web;\n",
+        "        proxy_pass http://my_app_web;\n"
+        "        add_header X-Instance $upstream_addr always;\n",
+    )
+    site.write_text(text)
+    main = tmp / "nginx.conf"
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    main.write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\n"
+        f"error_log {RESULTS}/nginx-error.log warn;\nevents {{ worker_connections 256; }}\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {tmp}/body;\n"
+        f"  proxy_temp_path {tmp}/proxy;\n  include {site};\n}}\n"
+    )
+    check = run(["nginx", "-t", "-p", str(tmp), "-c", str(main)], tmp)
+    assert check.returncode == 0, check.stderr
+    return main
+
+
+@pytest.fixture(scope="module")
+def production(copie_session: Any, node_env: dict[str, str]) -> Iterator[Production]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    project_dir = render(copie_session, ANSWERS)
+    tmp = Path(tempfile.mkdtemp(prefix="production-"))
+    certificate, key = self_signed_certificate(tmp)
+    # The machine's own CA bundle (package registries may need it) plus the test's certificate.
+    trusted = tmp / "trusted.pem"
+    machine_bundle = os.environ.get("SSL_CERT_FILE") or os.environ.get("NODE_EXTRA_CA_CERTS")
+    bundle = Path(machine_bundle).read_text() if machine_bundle else ""
+    trusted.write_text(bundle + certificate.read_text())
+    web_port, api_port = free_port(), free_port()
+    instance_ports, api_process_port = [free_port(), free_port()], free_port()
+    web, api = f"https://localhost:{web_port}", f"https://localhost:{api_port}"
+    with postgres() as database_url:
+        frontend_env = {
+            **node_env,
+            "DATABASE_URL": database_url,
+            "BETTER_AUTH_URL": web,
+            "NEXT_PUBLIC_API_URL": api,
+            "JWT_KEY_ROTATION_SECONDS": str(ROTATION_SECONDS),
+            "JWT_KEY_GRACE_SECONDS": str(GRACE_SECONDS),
+        }
+        # The README's steps: setup and build with the frontend's settings; the servers trust the
+        # test's certificate (NODE_EXTRA_CA_CERTS, as for a private CA).
+        running_env = {**frontend_env, "NODE_EXTRA_CA_CERTS": str(trusted)}
+        api_env = {
+            **node_env,
+            "JWKS_URL": f"{web}/api/auth/jwks",
+            "CORS_ORIGINS": web,
+            "API_PORT": str(api_process_port),
+            "API_WORKERS": "2",
+            "FORWARDED_ALLOW_IPS": "127.0.0.1",
+            "SSL_CERT_FILE": str(trusted),  # the API fetches the key set through nginx
+            # A retired key leaves the API within 2 s of leaving the key set.
+            "JWKS_CACHE_TTL_SECONDS": "2",
+            "JWKS_REFETCH_COOLDOWN_SECONDS": "1",
+        }
+        setup = run(["npm", "run", "setup"], project_dir, env=frontend_env, timeout=1200)
+        assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+        npm(["run", "build"], project_dir, frontend_env)
+        services: list[Service] = []
+        try:
+            services.append(
+                start("api", ["npm", "run", "start:api"], project_dir, api_env, api_process_port)
+            )
+            instances = [
+                start(
+                    f"web-{number}",
+                    ["npm", "run", "start:web"],
+                    project_dir,
+                    {**running_env, "PORT": str(port)},
+                    port,
+                )
+                for number, port in enumerate(instance_ports, 1)
+            ]
+            services += instances
+            production = Production(
+                project_dir, web, api, trusted, database_url, instances, services
+            )
+            main = nginx_configuration(
+                production,
+                tmp,
+                {
+                    "PUBLIC_WEB_HOST": "localhost",
+                    "PUBLIC_WEB_PORT": str(web_port),
+                    "PUBLIC_API_HOST": "localhost",
+                    "PUBLIC_API_PORT": str(api_port),
+                    "TLS_CERTIFICATE": str(certificate),
+                    "TLS_CERTIFICATE_KEY": str(key),
+                    "WEB_INSTANCE_1": f"127.0.0.1:{instance_ports[0]}",
+                    "WEB_INSTANCE_2": f"127.0.0.1:{instance_ports[1]}",
+                    "API_ADDRESS": f"127.0.0.1:{api_process_port}",
+                },
+            )
+            services.append(
+                start("nginx", ["nginx", "-p", str(tmp), "-c", str(main)], tmp, node_env, web_port)
+            )
+            for instance in instances:
+                wait_until(
+                    lambda i=instance: httpx.get(f"http://127.0.0.1:{i.port}/login").is_success,
+                    f"{instance.name} answers",
+                    services,
+                )
+            with production.client(api) as client:
+                wait_until(
+                    lambda: client.get("/ready").status_code == 200, "the API is ready", services
+                )
+            (RESULTS / "startup.json").write_text(
+                json.dumps({"seconds_to_ready": round(time.monotonic() - started)})
+            )
+            yield production
+        finally:
+            for service in reversed(services):
+                service.stop()
+        left = [service.name for service in services if not service.group_is_gone()]
+        assert not left, f"still running: {left}"
+        ports = [web_port, api_port, api_process_port, *instance_ports]
+        assert all(port_is_closed(port) for port in ports), "a port is still open"
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def sign_in(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
+    return client.post("/api/auth/sign-in/email", json={"email": email, "password": password})
+
+
+def kid_of(token: str) -> str:
+    header = token.split(".", 1)[0]
+    return json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["kid"]
+
+
+def test_the_readme_deploy_steps_are_the_ones_this_test_runs(production: Production) -> None:
+    steps = deploy_steps(production.project)
+    for command in [
+        "npm run setup",
+        "npm run build",
+        "npm run start:api",
+        "PORT=3000 npm run start:web",
+        "PORT=3001 npm run start:web",
+        "envsubst '",
+        "/ready",
+    ]:
+        assert command in steps, command
+
+
+def test_an_account_made_on_one_instance_signs_in_on_the_other(production: Production) -> None:
+    production.email = f"prod-{secrets.token_hex(4)}@example.com"
+    with production.client() as client:
+        signed_up = client.post(
+            "/api/auth/sign-up/email",
+            json={"name": "Prod Person", "email": production.email, "password": PASSWORD},
+        )
+        assert signed_up.status_code == 200, signed_up.text
+    with production.client() as client:
+        signed_in = sign_in(client, production.email)
+        assert signed_in.status_code == 200, signed_in.text
+        production.session = client.cookies
+    assert {production.instance_of(signed_up), production.instance_of(signed_in)} == {0, 1}
+    assert any(name.startswith("__Secure-") for name in signed_in.cookies), "cookies not Secure"
+
+
+def test_tokens_minted_by_either_instance_are_accepted_by_the_api(production: Production) -> None:
+    served_by: set[int] = set()
+    with production.client(signed_in=True) as web, production.client(production.api) as api:
+        for _ in range(4):
+            answer = web.get("/api/auth/token")
+            assert answer.status_code == 200, answer.text
+            served_by.add(production.instance_of(answer))
+            token = answer.json()["token"]
+            me = api.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.status_code == 200, me.text
+            assert me.json()["caller"]["email"] == production.email
+    assert served_by == {0, 1}
+
+
+def test_the_dashboard_shows_the_apis_data_in_chromium(production: Production) -> None:
+    with sync_playwright() as playwright:
+        browser = template_module("e2e/chromium.py").launch(playwright)
+        try:
+            page = browser.new_page(base_url=production.web, ignore_https_errors=True)
+            page.goto("/signup")
+            page.fill('input[name="name"]', "Browser Person")
+            page.fill('input[name="email"]', f"browser-{secrets.token_hex(4)}@example.com")
+            page.fill('input[name="password"]', PASSWORD)
+            page.click('button[type="submit"]')
+            page.wait_for_url("**/dashboard", timeout=60_000)
+            expect(page.locator('section[data-state="loading"]')).to_have_count(0, timeout=30_000)
+            assert page.locator('section[data-state="failed"]').count() == 0
+            page.screenshot(path=RESULTS / "dashboard.png", full_page=True)
+            assert '"name": "Browser Person"' in page.locator("main").inner_text()
+        finally:
+            browser.close()
+
+
+def test_keys_rotate_under_traffic_without_a_refusal_and_a_retired_key_is_refused(
+    production: Production,
+) -> None:
+    answers: Counter[int] = Counter()
+    kids: list[str] = []
+    with production.client(signed_in=True) as web, production.client(production.api) as api:
+        first_token = web.get("/api/auth/token").json()["token"]
+        token, fetched_at = first_token, time.monotonic()
+        kids.append(kid_of(token))
+        traffic_started = time.monotonic()
+        deadline = traffic_started + TRAFFIC_SECONDS
+        while time.monotonic() < deadline and sum(answers.values()) < TRAFFIC_MAX_CALLS:
+            if time.monotonic() - fetched_at > 0.5:  # a fresh token, as browsers get them
+                minted = web.get("/api/auth/token")
+                assert minted.status_code == 200, minted.text
+                token, fetched_at = minted.json()["token"], time.monotonic()
+                if kid_of(token) != kids[-1]:
+                    kids.append(kid_of(token))
+            me = api.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+            answers[me.status_code] += 1
+        calls, traffic_seconds = sum(answers.values()), time.monotonic() - traffic_started
+        assert answers == Counter({200: calls}), answers
+        assert len(kids) >= 3, f"keys seen: {kids}"
+        # The first key: retired, then past its grace period it leaves the key set, and the API
+        # refuses the token it signed (which has not expired).
+        retired = kids[0]
+
+        def unpublished() -> bool:
+            published = web.get("/api/auth/jwks").json()["keys"]
+            return retired not in {key["kid"] for key in published}
+
+        wait_until(unpublished, "the retired key leaves the key set", [], seconds=30)
+        refused_at = time.monotonic()
+
+        def refused() -> bool:
+            answer = api.get("/api/me", headers={"Authorization": f"Bearer {first_token}"})
+            return answer.status_code == 401
+
+        wait_until(refused, "the API refuses the retired key's token", [], seconds=15)
+        refused_after = time.monotonic() - refused_at
+        time.sleep(3)  # every worker has refreshed its keys by now (a 2 s TTL)
+        assert all(refused() for _ in range(6)), "a worker still accepts the retired key"
+    (RESULTS / "rotation.json").write_text(
+        json.dumps(
+            {
+                "api_calls": calls,
+                "refused": calls - answers[200],
+                "keys_seen": len(kids),
+                "seconds": round(traffic_seconds, 1),
+                "retired_key_refused_after_seconds": round(refused_after, 1),
+            }
+        )
+    )
+
+
+def test_sign_ins_with_spoofed_addresses_are_rate_limited_across_instances(
+    production: Production,
+) -> None:
+    statuses: Counter[int] = Counter()
+    limited_by: set[int] = set()
+    with production.client() as client:
+        for attempt in range(10):
+            spoofed = f"203.0.113.{attempt + 1}"  # a new address each time, as an attacker would
+            answer = client.post(
+                "/api/auth/sign-in/email",
+                json={"email": production.email, "password": "wrong-password-123"},
+                headers={"X-Forwarded-For": spoofed, "X-Real-IP": spoofed},
+            )
+            statuses[answer.status_code] += 1
+            if answer.status_code == 429:
+                limited_by.add(production.instance_of(answer))
+    assert statuses[429] >= 6, statuses  # Better Auth allows 3 sign-ins per 10 s per address
+    assert set(statuses) <= {401, 429}, statuses
+    assert limited_by == {0, 1}, "both instances refuse: the count is shared"
+    rows = production.sql("select count(*) from \"rateLimit\" where key like '%sign-in%'")
+    assert int(rows) == 1, "one count for the one real address, whatever the client sent"
+    (RESULTS / "rate-limit.json").write_text(json.dumps(dict(statuses)))
+
+
+def test_stopping_an_instance_mid_run_loses_no_sign_in(production: Production) -> None:
+    time.sleep(11)  # the sign-in window of the previous test passes
+    production.instances[1].stop()
+    with production.client() as client:
+        for _ in range(2):  # round robin would send one of them to the stopped instance
+            signed_in = sign_in(client, production.email)
+            assert signed_in.status_code == 200, signed_in.text
+            assert production.instance_of(signed_in) == 0
