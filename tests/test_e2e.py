@@ -4,6 +4,7 @@ the API, a real browser, PostgreSQL for the postgres answer, the CLI and the neg
 
 import contextlib
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -226,10 +227,21 @@ def test_test_command_runs_every_suite_and_all_pass(
     assert len(pytest_summaries) == 2, pytest_summaries  # the API's suite, then e2e
     api_summary, e2e_summary = pytest_summaries
     assert re.fullmatch(r"\d+ passed", api_summary), api_summary
-    assert e2e_summary == "18 passed", e2e_summary
+    assert e2e_summary == "20 passed", e2e_summary
     assert re.search(r"Tests\s+\d+ passed", output), output[-4000:]  # vitest
-    for step in ["1-sign-up", "2-dashboard", "3-signed-out"]:
-        assert (screenshots / f"{step}.png").stat().st_size > 1000, step
+    shots = ["1-sign-up", "2-dashboard", "3-signed-out"]
+    for page in ["home", "signup", "login", "dashboard"]:
+        shots += [
+            f"{page}-{scheme}-{size}"
+            for scheme in ["light", "dark"]
+            for size in ["desktop", "phone"]
+        ]
+    for shot in shots:
+        assert (screenshots / f"{shot}.png").stat().st_size > 1000, shot
+    axe = json.loads((screenshots / "axe.json").read_text())  # written by the browser test
+    assert len(axe) == 8 and not any(
+        v["impact"] in {"serious", "critical"} for found in axe.values() for v in found
+    )
 
 
 def test_refusal_run_is_part_of_the_suite(default_project: SetUpProject) -> None:

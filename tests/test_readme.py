@@ -55,3 +55,11 @@ def test_template_readme_documents_every_question_with_its_default() -> None:
     for name, spec in questions.items():
         if "{{" not in str(spec["default"]):
             assert documented[name] == shown(spec["default"]), name
+
+
+def test_the_readme_shows_a_dashboard_screenshot_of_a_generated_project() -> None:
+    readme = (TEMPLATE_ROOT / "README.md").read_text()
+    assert "](docs/dashboard.png)" in readme
+    image = (TEMPLATE_ROOT / "docs" / "dashboard.png").read_bytes()
+    assert image.startswith(b"\x89PNG\r\n\x1a\n")
+    assert 5_000 < len(image) < 200_000, "a small PNG"

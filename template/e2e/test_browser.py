@@ -1,17 +1,27 @@
 """A person in a real browser (Debian's Chromium, driven by Playwright): signs up, lands on the
-dashboard showing what the API returned for them, signs out, and is sent to log in again; a
-return URL never leads to another site; and the forms cannot be sent before React runs them."""
+dashboard showing what the API returned for them (or why not, in words), signs out, and is sent to
+log in again; Better Auth's errors appear next to their fields; every page passes axe-core's
+accessibility checks in light and dark; a return URL never leads to another site; and the forms
+cannot be sent before React runs them. Screenshots: light and dark, desktop and phone."""
 
+import json
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from . import chromium
-from .conftest import Person, Stack, waited_out_rate_limit
+from .conftest import FRONTEND, Person, Stack, waited_out_rate_limit
+
+AXE = FRONTEND / "node_modules" / "axe-core" / "axe.min.js"
+SCHEMES = ["light", "dark"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# What each panel of the dashboard may show a signed-in person whose API is up.
+PANEL_STATES = {"ok", "forbidden"}
 
 
 def submit_past_rate_limit(page: Page, endpoint: str) -> None:
@@ -41,7 +51,14 @@ def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
             expect(page.get_by_role("heading", name="Hello, Browser Person")).to_be_visible()
             answered = page.locator('section[data-state="ok"] pre')
             expect(answered.first).to_contain_text('"name": "Browser Person"')
-            assert page.locator('section[data-state="failed"]').count() == 0
+            panels = page.locator("section[data-endpoint]")
+            for index in range(panels.count()):
+                panel = panels.nth(index)
+                assert panel.get_attribute("data-state") in PANEL_STATES, panel.inner_text()
+                if panel.get_attribute("data-state") == "forbidden":
+                    # A person reads which claim the endpoint needs (from the answers).
+                    requires = panel.get_attribute("data-requires")
+                    assert requires and requires in panel.inner_text(), panel.inner_text()
 
             page.click("text=Sign out")
             page.wait_for_url("**/login")
@@ -76,3 +93,107 @@ def test_forms_cannot_be_sent_before_react_has_hydrated(stack: Stack) -> None:
     for path in ["/signup", "/login"]:
         html = httpx.get(f"{stack.frontend_url}{path}", timeout=30).text
         assert re.search(r'<button type="submit" disabled=""[^>]*>', html), path
+
+
+def test_auth_errors_appear_next_to_their_fields_and_take_the_focus(
+    stack: Stack, person: Person
+) -> None:
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        try:
+            page = browser.new_page(base_url=stack.frontend_url)
+            page.goto("/signup")
+            page.fill('input[name="name"]', "Someone Else")
+            page.fill('input[name="email"]', person.email)  # taken
+            page.fill('input[name="password"]', "correct-horse-battery")
+            submit_past_rate_limit(page, "**/api/auth/sign-up/email")
+            expect(page.locator("#email-message")).to_contain_text("exists already")
+            expect(page.locator('input[name="email"]')).to_have_attribute("aria-invalid", "true")
+            expect(page.locator('input[name="email"]')).to_be_focused()
+
+            page.goto("/login")
+            page.fill('input[name="email"]', person.email)
+            page.fill('input[name="password"]', "not-the-password")
+            submit_past_rate_limit(page, "**/api/auth/sign-in/email")
+            expect(page.locator("#password-message")).to_have_text("Wrong email or password.")
+            expect(page.locator('input[name="password"]')).to_be_focused()
+            expect(page.locator('button[type="submit"]')).to_be_enabled()
+        finally:
+            browser.close()
+
+
+def axe_violations(page: Page) -> list[dict[str, object]]:
+    """axe-core's WCAG 2.1 A and AA checks, on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+            const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+            return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+        }"""
+    )
+
+
+def visit_every_page(
+    browser: Browser, stack: Stack, signed_in: dict, scheme: str, size: str
+) -> Iterator[tuple[str, Page]]:
+    """Yield (name, page) for the home, sign-up, sign-in and dashboard pages, with a signed-in
+    session, in this colour scheme and viewport."""
+    context = browser.new_context(
+        base_url=stack.frontend_url,
+        color_scheme=scheme,
+        viewport=VIEWPORTS[size],
+        storage_state=signed_in,
+    )
+    try:
+        page = context.new_page()
+        for name, path in [("home", "/"), ("signup", "/signup"), ("login", "/login")]:
+            page.goto(path)
+            yield name, page
+        page.goto("/dashboard")
+        expect(page.locator('section[data-state="loading"]')).to_have_count(0, timeout=20_000)
+        yield "dashboard", page
+    finally:
+        context.close()
+
+
+def signed_in_state(browser: Browser, stack: Stack, person: Person) -> dict:
+    """One sign-in (Better Auth limits them), kept as cookies for every page visit."""
+    context = browser.new_context(base_url=stack.frontend_url)
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.fill('input[name="email"]', person.email)
+        page.fill('input[name="password"]', person.password)
+        submit_past_rate_limit(page, "**/api/auth/sign-in/email")
+        page.wait_for_url("**/dashboard")
+        return context.storage_state()
+    finally:
+        context.close()
+
+
+def test_every_page_passes_axe_and_is_shot_light_and_dark_on_desktop_and_phone(
+    stack: Stack, person: Person, screenshots: Path
+) -> None:
+    report: dict[str, list[dict[str, object]]] = {}
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        try:
+            signed_in = signed_in_state(browser, stack, person)
+            for scheme in SCHEMES:
+                for size in VIEWPORTS:
+                    for name, page in visit_every_page(browser, stack, signed_in, scheme, size):
+                        page.screenshot(
+                            path=screenshots / f"{name}-{scheme}-{size}.png", full_page=True
+                        )
+                        if size == "desktop":  # the checks do not depend on the width
+                            report[f"{name} ({scheme})"] = axe_violations(page)
+        finally:
+            browser.close()
+    (screenshots / "axe.json").write_text(json.dumps(report, indent=2))
+    serious = {
+        page: [v for v in found if v["impact"] in {"serious", "critical"}]
+        for page, found in report.items()
+    }
+    assert not any(serious.values()), serious
+    assert len(report) == 8

@@ -1,35 +1,48 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
+import { type AuthError, describeAuthError, type FormErrors } from "./auth-errors.ts";
 import { useHydrated } from "./use-hydrated.ts";
 
-type AuthResult = { error: { message?: string } | null };
+type AuthResult = { error: AuthError | null };
 
 /**
- * The submit handling the sign-in and sign-up forms share: send the form to Better Auth, show its
- * error, or go to `destination` with a full page load (nothing rendered or cached for the
- * signed-out visitor survives). The form stays disabled until React runs and while it is sent.
+ * The submit handling the sign-in and sign-up forms share: send the form to Better Auth, show
+ * its errors next to their fields and move the focus to the first one, or go to `destination`
+ * with a full page load (nothing rendered or cached for the signed-out visitor survives). The
+ * form stays disabled until React runs and while it is sent.
  */
 export function useAuthForm(
   send: (form: FormData) => Promise<AuthResult>,
   destination: string,
   failure: string,
 ) {
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [pending, setPending] = useState(false);
   const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = event.currentTarget;
     setPending(true);
-    const { error } = await send(new FormData(event.currentTarget));
+    setErrors({ fields: {} });
+    let result: AuthResult;
+    try {
+      result = await send(new FormData(form));
+    } catch {
+      result = { error: { message: "the server could not be reached" } };
+    }
     setPending(false);
-    if (error) {
-      setError(error.message ?? failure);
+    if (!result.error) {
+      window.location.assign(destination);
       return;
     }
-    window.location.assign(destination);
+    const described = describeAuthError(result.error, failure);
+    setErrors(described);
+    const firstField = Object.keys(described.fields)[0];
+    const target = firstField ? form.elements.namedItem(firstField) : null;
+    if (target instanceof HTMLElement) target.focus();
   }
 
-  return { error, onSubmit, disabled: pending || !hydrated };
+  return { errors, onSubmit, pending, disabled: pending || !hydrated };
 }

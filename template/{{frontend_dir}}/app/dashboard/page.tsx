@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { PageTitle } from "@/components/ui";
 import { loginUrl } from "@/lib/api-client";
 import { auth } from "@/lib/auth";
 import { ApiResults } from "./api-results";
@@ -12,11 +13,15 @@ export default async function DashboardPage() {
 
   return (
     <>
-      <h1>Hello, {session.user.name}</h1>
-      <p>
-        Signed in as {session.user.email}. <SignOutButton />
-      </p>
-      <h2>What the API says</h2>
+      <div className="flex flex-wrap items-start justify-between gap-x-4">
+        <PageTitle lead={`Signed in as ${session.user.email}.`}>
+          Hello, {session.user.name}
+        </PageTitle>
+        <div className="mb-8">
+          <SignOutButton />
+        </div>
+      </div>
+      <h2 className="mb-4 text-lg font-semibold">What the API says</h2>
       <ApiResults userId={session.user.id} />
     </>
   );

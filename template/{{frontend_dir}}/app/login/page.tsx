@@ -1,3 +1,4 @@
+import { Card, PageTitle } from "@/components/ui";
 import { safeReturnUrl } from "@/lib/api-client";
 import { LoginForm } from "./login-form";
 
@@ -8,9 +9,11 @@ export default async function LoginPage({
 }) {
   const { returnUrl } = await searchParams;
   return (
-    <>
-      <h1>Sign in</h1>
-      <LoginForm returnUrl={safeReturnUrl(returnUrl)} />
-    </>
+    <div className="mx-auto max-w-sm">
+      <PageTitle lead="Welcome back.">Sign in</PageTitle>
+      <Card>
+        <LoginForm returnUrl={safeReturnUrl(returnUrl)} />
+      </Card>
+    </div>
   );
 }
