@@ -6,6 +6,7 @@ release is committed and tagged (v0.2.0): a fix in a backend module and a new RE
 A project rendered from v0.1.0 and edited by its owner is then updated to v0.2.0.
 """
 
+import os
 import re
 import shlex
 import sys
@@ -171,27 +172,37 @@ def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) ->
     assert tests.returncode == 0, tests.stdout[-4000:]
 
 
-# The last commit of release 0.2.0 (CHANGELOG: "## 0.2.0 (2026-11-23)"), before the template was
-# rebuilt into one file per token mode; this repository's history has it.
-RELEASE_0_2_0 = "7197b96313882530eb1efa616503fd3cf226ec17"
+# Every release in the CHANGELOG, by the commit it was made at; this repository's history has them.
+RELEASES = {
+    "v0.1.0": "6d72581f15e8c69484e6d522b0c66235413687ca",  # "## 0.1.0 (2026-11-22)"
+    "v0.2.0": "7197b96313882530eb1efa616503fd3cf226ec17",  # "## 0.2.0 (2026-11-23)"
+}
 
 
 @pytest.fixture
-def template_since_0_2_0(tmp_path: Path) -> Path:
-    """A clone with release 0.2.0 tagged where it was made, and the current template as 0.3.0."""
+def template_with_every_release(tmp_path: Path) -> Path:
+    """A clone with each release tagged where it was made, and the current template as v9.0.0."""
     clone = tmp_path / "template"
     git(tmp_path, "clone", "-q", str(TEMPLATE_ROOT), str(clone))
     for tag in git(clone, "tag", "--list").split():
         git(clone, "tag", "-d", tag)
-    known = run(["git", "cat-file", "-e", f"{RELEASE_0_2_0}^{{commit}}"], clone)
-    assert known.returncode == 0, "release 0.2.0 is not in this clone's history (a --depth clone?)"
-    git(clone, "tag", "v0.2.0", RELEASE_0_2_0)
-    git(clone, "tag", "v0.3.0")
+    for tag, commit in RELEASES.items():
+        known = run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], clone)
+        assert known.returncode == 0, f"{tag} is not in this clone's history (a --depth clone?)"
+        git(clone, "tag", tag, commit)
+    git(clone, "tag", "v9.0.0")
     return clone
 
 
-def test_update_from_release_0_2_0_moves_an_edited_project_to_the_current_layout(
-    tmp_path: Path, template_since_0_2_0: Path
+def test_every_release_in_the_changelog_is_tested_here() -> None:
+    changelog = (TEMPLATE_ROOT / "CHANGELOG.md").read_text()
+    released = {f"v{v}" for v in re.findall(r"^## (\d+\.\d+\.\d+) ", changelog, re.MULTILINE)}
+    assert released == set(RELEASES)
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_update_from_each_release_moves_an_edited_project_to_the_current_layout(
+    tmp_path: Path, template_with_every_release: Path, release: str
 ) -> None:
     project = tmp_path / "app"
     copier(
@@ -199,13 +210,13 @@ def test_update_from_release_0_2_0_moves_an_edited_project_to_the_current_layout
         "copy",
         "--defaults",
         "--vcs-ref",
-        "v0.2.0",
-        str(template_since_0_2_0),
+        release,
+        str(template_with_every_release),
         str(project),
     )
     git(project, "init", "-q")
     git(project, "add", "-A")
-    git(project, "commit", "-qm", "Generated from v0.2.0")
+    git(project, "commit", "-qm", f"Generated from {release}")
     routes = project / "backend/my_app/api/routes.py"
     text = routes.read_text()
     placeholder = text.index("        placeholder=", text.index("async def get_tasks("))
@@ -213,7 +224,7 @@ def test_update_from_release_0_2_0_moves_an_edited_project_to_the_current_layout
     git(project, "commit", "-qam", "The owner's edit")
     env_before = untracked_env_files(project)
 
-    copier(project, "update", "--defaults", "--vcs-ref", "v0.3.0")
+    copier(project, "update", "--defaults", "--vcs-ref", "v9.0.0")
 
     assert conflict_leftovers(project) == []
     assert untracked_env_files(project) == env_before
@@ -227,3 +238,127 @@ def test_update_from_release_0_2_0_moves_an_edited_project_to_the_current_layout
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project / "backend"
     )
     assert tests.returncode == 0, tests.stdout[-4000:]
+
+
+def code_block(readme: str, after: str) -> str:
+    return re.search(r"```bash\n(.*?)```", readme.split(after, 1)[1], re.DOTALL).group(1)
+
+
+def test_the_readmes_copy_and_update_commands_work_as_written(tmp_path: Path) -> None:
+    """The template README's `copier copy`, run in a clone as written; then, in the project, the
+    generated README's `copier update`, as written, to a release made after it."""
+    clone = tmp_path / "template"
+    git(tmp_path, "clone", "-q", str(TEMPLATE_ROOT), str(clone))
+    for tag in git(clone, "tag", "--list").split():
+        git(clone, "tag", "-d", tag)
+    git(clone, "tag", "v9.0.0")
+    block = code_block((clone / "README.md").read_text(), "## Generate a project")
+    (copy_line,) = [line for line in block.splitlines() if line.startswith("copier copy")]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    copied = run(["bash", "-e", "-c", f"{copy_line} --defaults"], clone, env=env, timeout=900)
+    assert copied.returncode == 0, copied.stderr[-3000:]
+    project = tmp_path / "my-app"
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str(clone), "the project must name the template absolutely"
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Generated")
+    readme = clone / "template/README.md.jinja"
+    readme.write_text(readme.read_text() + "\n## Getting help\n\nRead SECURITY.md first.\n")
+    git(clone, "commit", "-qam", "Release 9.0.1")
+    git(clone, "tag", "v9.0.1")
+
+    update = code_block((project / "README.md").read_text(), "## Updating from the template")
+    (update_line,) = [line for line in update.splitlines() if line.startswith("copier update")]
+    updated = run(["bash", "-e", "-c", update_line.split("#")[0]], project, env=env, timeout=900)
+    assert updated.returncode == 0, updated.stdout[-3000:] + updated.stderr[-3000:]
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == "v9.0.1"
+    assert "## Getting help" in (project / "README.md").read_text()
+
+
+def setup_env(node_env: dict[str, str]) -> dict[str, str]:
+    return {**node_env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{node_env['PATH']}"}
+
+
+def npm_run(project: Path, script: str, env: dict[str, str]) -> str:
+    result = run(["npm", "run", script], project, env=env, timeout=1500)
+    assert result.returncode == 0, (
+        f"npm run {script}:\n{result.stdout[-4000:]}{result.stderr[-3000:]}"
+    )
+    return result.stdout
+
+
+def env_value(file: Path, name: str) -> str | None:
+    for line in file.read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1]
+    return None
+
+
+def test_changing_token_mode_both_ways_keeps_the_project_working(
+    tmp_path: Path, released_template: Path, node_env: dict[str, str]
+) -> None:
+    """jwks to shared_secret: the update renders the new code and leaves the env files alone;
+    setup adds API_JWT_SECRET to both, the same, and the API's tests and vitest pass. Then back."""
+    project = tmp_path / "app"
+    copier(
+        tmp_path, "copy", "--defaults", "--vcs-ref", "v0.2.0", str(released_template), str(project)
+    )
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Generated")
+    env = setup_env(node_env)
+    frontend_env, backend_env = project / "frontend/.env.local", project / "backend/.env"
+    auth_secret = env_value(frontend_env, "BETTER_AUTH_SECRET")
+
+    copier(project, "update", "--defaults", "--data", "token_mode=shared_secret")
+    assert conflict_leftovers(project) == []
+    assert env_value(backend_env, "API_JWT_SECRET") is None  # the update did not write it
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "shared_secret")
+    refused = run(["npm", "run", "dev"], project, env=env)
+    assert refused.returncode == 1 and "API_JWT_SECRET" in refused.stderr, refused.stderr
+    setup = npm_run(project, "setup", env)
+    assert "setup: added API_JWT_SECRET to frontend/.env.local" in setup
+    assert "setup: added API_JWT_SECRET to backend/.env" in setup
+    shared = env_value(backend_env, "API_JWT_SECRET")
+    assert shared and len(shared) == 64 and env_value(frontend_env, "API_JWT_SECRET") == shared
+    assert env_value(frontend_env, "BETTER_AUTH_SECRET") == auth_secret  # never changed
+    assert "passed" in npm_run(project, "test:api", env)
+    assert re.search(
+        r"Tests\s+\d+ passed", re.sub(r"\x1b\[[0-9;]*m", "", npm_run(project, "test:web", env))
+    )
+
+    copier(project, "update", "--defaults", "--data", "token_mode=jwks")
+    assert conflict_leftovers(project) == []
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "jwks again")
+    assert "setup: added" not in npm_run(project, "setup", env)
+    assert env_value(frontend_env, "BETTER_AUTH_SECRET") == auth_secret
+    assert "passed" in npm_run(project, "test:api", env)
+    assert re.search(
+        r"Tests\s+\d+ passed", re.sub(r"\x1b\[[0-9;]*m", "", npm_run(project, "test:web", env))
+    )
+
+
+def test_setup_dev_and_test_refuse_while_an_update_left_conflicts(
+    tmp_path: Path, released_template: Path, node_env: dict[str, str]
+) -> None:
+    project = tmp_path / "app"
+    copier(
+        tmp_path, "copy", "--defaults", "--vcs-ref", "v0.2.0", str(released_template), str(project)
+    )
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Generated")
+    routes = project / "backend/my_app/api/routes.py"
+    routes.write_text(routes.read_text() + "<<<<<<< before updating\n=======\n>>>>>>> v0.2.0\n")
+    (project / "frontend/lib/auth.ts.rej").write_text("@@ -1 +1 @@\n")
+    for command in [["run", "setup"], ["run", "dev"], ["test"]]:
+        result = run(["npm", *command], project, env=setup_env(node_env))
+        assert result.returncode == 1, result.stdout[-2000:]
+        assert "an update left work to finish in:" in result.stderr, command
+        assert "backend/my_app/api/routes.py" in result.stderr
+        assert "frontend/lib/auth.ts.rej" in result.stderr
+        assert not (project / "node_modules").exists(), "nothing is installed past a conflict"
