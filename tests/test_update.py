@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from .conftest import TEMPLATE_ROOT, run
+from .test_production import postgres
 
 HANDLER_EDIT = '        placeholder="Tasks of the user, from the database",'
 EXTRA_ENDPOINT = """
@@ -296,6 +297,34 @@ def env_value(file: Path, name: str) -> str | None:
     return None
 
 
+def generated_and_committed(tmp_path: Path, template: Path, *answers: str) -> Path:
+    project = tmp_path / "app"
+    data = [arg for answer in answers for arg in ("--data", answer)]
+    copier(
+        tmp_path, "copy", "--defaults", *data, "--vcs-ref", "v0.2.0", str(template), str(project)
+    )
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Generated")
+    return project
+
+
+def update_answer(project: Path, answer: str) -> None:
+    """Commit first, as the README says (setup wrote the lockfiles), then change the answer."""
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Work before the update", "--allow-empty")
+    copier(project, "update", "--defaults", "--data", answer)
+    assert conflict_leftovers(project) == []
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", f"Answer {answer}")
+
+
+def assert_api_and_vitest_pass(project: Path, env: dict[str, str]) -> None:
+    assert "passed" in npm_run(project, "test:api", env)
+    vitest = re.sub(r"\x1b\[[0-9;]*m", "", npm_run(project, "test:web", env))
+    assert re.search(r"Tests\s+\d+ passed", vitest), vitest[-2000:]
+
+
 def test_changing_token_mode_both_ways_keeps_the_project_working(
     tmp_path: Path, released_template: Path, node_env: dict[str, str]
 ) -> None:
@@ -312,11 +341,8 @@ def test_changing_token_mode_both_ways_keeps_the_project_working(
     frontend_env, backend_env = project / "frontend/.env.local", project / "backend/.env"
     auth_secret = env_value(frontend_env, "BETTER_AUTH_SECRET")
 
-    copier(project, "update", "--defaults", "--data", "token_mode=shared_secret")
-    assert conflict_leftovers(project) == []
+    update_answer(project, "token_mode=shared_secret")
     assert env_value(backend_env, "API_JWT_SECRET") is None  # the update did not write it
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "shared_secret")
     refused = run(["npm", "run", "dev"], project, env=env)
     assert refused.returncode == 1 and "API_JWT_SECRET" in refused.stderr, refused.stderr
     setup = npm_run(project, "setup", env)
@@ -330,10 +356,7 @@ def test_changing_token_mode_both_ways_keeps_the_project_working(
         r"Tests\s+\d+ passed", re.sub(r"\x1b\[[0-9;]*m", "", npm_run(project, "test:web", env))
     )
 
-    copier(project, "update", "--defaults", "--data", "token_mode=jwks")
-    assert conflict_leftovers(project) == []
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "jwks again")
+    update_answer(project, "token_mode=jwks")
     assert "setup: added" not in npm_run(project, "setup", env)
     assert env_value(frontend_env, "BETTER_AUTH_SECRET") == auth_secret
     assert "passed" in npm_run(project, "test:api", env)
@@ -362,3 +385,60 @@ def test_setup_dev_and_test_refuse_while_an_update_left_conflicts(
         assert "backend/my_app/api/routes.py" in result.stderr
         assert "frontend/lib/auth.ts.rej" in result.stderr
         assert not (project / "node_modules").exists(), "nothing is installed past a conflict"
+
+
+def test_changing_secret_location_to_secrets_dir_and_back_keeps_the_project_working(
+    tmp_path: Path, released_template: Path, node_env: dict[str, str]
+) -> None:
+    """dotenv to secrets_dir: the secret moves to a file in SECRETS_DIR, as the README says, and
+    .env.local goes; back to dotenv, setup will not draw a new BETTER_AUTH_SECRET over a database
+    made with the old one: it says to put the old one back, and the project works again."""
+    project = generated_and_committed(tmp_path, released_template)
+    env = setup_env(node_env)
+    npm_run(project, "setup", env)  # the database, with keys encrypted by this secret
+    env_local = project / "frontend/.env.local"
+    secret = env_value(env_local, "BETTER_AUTH_SECRET")
+
+    update_answer(project, "secret_location=secrets_dir")
+    secrets_dir = tmp_path / "secrets"
+    secrets_dir.mkdir()
+    (secrets_dir / "better_auth_secret").write_text(secret)
+    env_local.unlink()
+    in_secrets_dir = {**env, "SECRETS_DIR": str(secrets_dir)}
+    assert "setup: added" not in npm_run(project, "setup", in_secrets_dir)
+    assert not env_local.exists(), "setup writes no env file in secrets_dir mode"
+    assert_api_and_vitest_pass(project, in_secrets_dir)
+
+    update_answer(project, "secret_location=dotenv")
+    refused = run(["npm", "run", "setup"], project, env=env)
+    assert refused.returncode == 1
+    assert "BETTER_AUTH_SECRET is missing from frontend/.env.local" in refused.stderr
+    assert "frontend/data/auth.db exists" in refused.stderr
+    env_local.write_text(f"BETTER_AUTH_SECRET={secret}\n")
+    npm_run(project, "setup", env)
+    assert env_value(env_local, "BETTER_AUTH_SECRET") == secret
+    assert_api_and_vitest_pass(project, env)
+
+
+def test_changing_the_database_to_postgres_keeps_every_test_passing(
+    tmp_path: Path, released_template: Path, node_env: dict[str, str]
+) -> None:
+    """sqlite to postgres: setup adds DATABASE_URL to .env.local and migrates the new database;
+    then the whole `npm test`, end-to-end suite included, passes."""
+    project = generated_and_committed(tmp_path, released_template)
+    env = setup_env(node_env)
+    update_answer(project, "database=postgres")
+    env_local = project / "frontend/.env.local"
+    assert env_value(env_local, "DATABASE_URL") is None
+    with postgres() as database_url:
+        setup = npm_run(project, "setup", {**env, "DATABASE_URL": database_url})
+        assert "setup: added DATABASE_URL to frontend/.env.local" in setup
+        assert "created table jwks" in setup
+        assert env_value(env_local, "DATABASE_URL") == "postgres://postgres@127.0.0.1:5432/my_app"
+        result = run(
+            ["npm", "test"], project, env={**env, "DATABASE_URL": database_url}, timeout=2400
+        )
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert result.returncode == 0, output[-6000:] + result.stderr[-3000:]
+    summaries = re.findall(r"^=+ (.*) in [\d.]+s.* =+$", output, re.MULTILINE)
+    assert len(summaries) == 2 and all(re.fullmatch(r"\d+ passed", s) for s in summaries), summaries
