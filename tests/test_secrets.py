@@ -61,6 +61,11 @@ def test_env_files_are_never_touched_by_an_update() -> None:
     config = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())
     assert "{{ backend_dir }}/.env" in config["_skip_if_exists"]
     assert "{{ frontend_dir }}/.env.local" in config["_skip_if_exists"]
+    # Nor deleted when an answer stops rendering them (test_update changes secret_location).
+    for env_file in ["{{ backend_dir }}/.env", "{{ frontend_dir }}/.env.local"]:
+        assert (
+            f"{{% if _copier_operation == 'update' %}}{env_file}{{% endif %}}" in config["_exclude"]
+        )
 
 
 def test_jwks_backend_holds_no_secret(default_project: Path) -> None:
