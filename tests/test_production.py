@@ -14,6 +14,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -164,7 +165,7 @@ class Production:
         in with the session of the first sign-in, so that later tests spend no sign-in."""
         return httpx.Client(
             base_url=origin or self.web,
-            verify=str(self.trusted),
+            verify=ssl.create_default_context(cafile=str(self.trusted)),
             headers={"Origin": self.web},
             cookies=self.session if signed_in else None,
         )
