@@ -40,6 +40,22 @@ def copier(cwd: Path, *args: str) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
+def committed(project: Path, message: str) -> Path:
+    """The project as its owner keeps it: a git repository with everything committed."""
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", message)
+    return project
+
+
+def generated(tmp_path: Path, template: Path, version: str, *answers: str) -> Path:
+    """A project copied from `template` at `version` (defaults, then these answers), committed."""
+    project = tmp_path / "app"
+    data = [arg for answer in answers for arg in ("--data", answer)]
+    copier(tmp_path, "copy", "--defaults", *data, "--vcs-ref", version, str(template), str(project))
+    return committed(project, f"Generated from {version}")
+
+
 @pytest.fixture
 def released_template(tmp_path: Path) -> Path:
     clone = tmp_path / "template"
@@ -65,13 +81,7 @@ def released_template(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def edited_project(tmp_path: Path, released_template: Path) -> Path:
-    project = tmp_path / "app"
-    copier(
-        tmp_path, "copy", "--defaults", "--vcs-ref", "v0.1.0", str(released_template), str(project)
-    )
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "Generated from v0.1.0")
+    project = generated(tmp_path, released_template, "v0.1.0")
     routes = project / "backend/my_app/api/routes.py"
     text = routes.read_text()
     start = text.index("async def get_tasks(")
@@ -205,19 +215,7 @@ def test_every_release_in_the_changelog_is_tested_here() -> None:
 def test_update_from_each_release_moves_an_edited_project_to_the_current_layout(
     tmp_path: Path, template_with_every_release: Path, release: str
 ) -> None:
-    project = tmp_path / "app"
-    copier(
-        tmp_path,
-        "copy",
-        "--defaults",
-        "--vcs-ref",
-        release,
-        str(template_with_every_release),
-        str(project),
-    )
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", f"Generated from {release}")
+    project = generated(tmp_path, template_with_every_release, release)
     routes = project / "backend/my_app/api/routes.py"
     text = routes.read_text()
     placeholder = text.index("        placeholder=", text.index("async def get_tasks("))
@@ -261,9 +259,7 @@ def test_the_readmes_copy_and_update_commands_work_as_written(tmp_path: Path) ->
     project = tmp_path / "my-app"
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_src_path"] == str(clone), "the project must name the template absolutely"
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "Generated")
+    committed(project, "Generated")
     readme = clone / "template/README.md.jinja"
     readme.write_text(readme.read_text() + "\n## Getting help\n\nRead SECURITY.md first.\n")
     git(clone, "commit", "-qam", "Release 9.0.1")
@@ -297,18 +293,6 @@ def env_value(file: Path, name: str) -> str | None:
     return None
 
 
-def generated_and_committed(tmp_path: Path, template: Path, *answers: str) -> Path:
-    project = tmp_path / "app"
-    data = [arg for answer in answers for arg in ("--data", answer)]
-    copier(
-        tmp_path, "copy", "--defaults", *data, "--vcs-ref", "v0.2.0", str(template), str(project)
-    )
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "Generated")
-    return project
-
-
 def update_answer(project: Path, answer: str) -> None:
     """Commit first, as the README says (setup wrote the lockfiles), then change the answer."""
     git(project, "add", "-A")
@@ -330,13 +314,7 @@ def test_changing_token_mode_both_ways_keeps_the_project_working(
 ) -> None:
     """jwks to shared_secret: the update renders the new code and leaves the env files alone;
     setup adds API_JWT_SECRET to both, the same, and the API's tests and vitest pass. Then back."""
-    project = tmp_path / "app"
-    copier(
-        tmp_path, "copy", "--defaults", "--vcs-ref", "v0.2.0", str(released_template), str(project)
-    )
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "Generated")
+    project = generated(tmp_path, released_template, "v0.2.0")
     env = setup_env(node_env)
     frontend_env, backend_env = project / "frontend/.env.local", project / "backend/.env"
     auth_secret = env_value(frontend_env, "BETTER_AUTH_SECRET")
@@ -351,30 +329,18 @@ def test_changing_token_mode_both_ways_keeps_the_project_working(
     shared = env_value(backend_env, "API_JWT_SECRET")
     assert shared and len(shared) == 64 and env_value(frontend_env, "API_JWT_SECRET") == shared
     assert env_value(frontend_env, "BETTER_AUTH_SECRET") == auth_secret  # never changed
-    assert "passed" in npm_run(project, "test:api", env)
-    assert re.search(
-        r"Tests\s+\d+ passed", re.sub(r"\x1b\[[0-9;]*m", "", npm_run(project, "test:web", env))
-    )
+    assert_api_and_vitest_pass(project, env)
 
     update_answer(project, "token_mode=jwks")
     assert "setup: added" not in npm_run(project, "setup", env)
     assert env_value(frontend_env, "BETTER_AUTH_SECRET") == auth_secret
-    assert "passed" in npm_run(project, "test:api", env)
-    assert re.search(
-        r"Tests\s+\d+ passed", re.sub(r"\x1b\[[0-9;]*m", "", npm_run(project, "test:web", env))
-    )
+    assert_api_and_vitest_pass(project, env)
 
 
 def test_setup_dev_and_test_refuse_while_an_update_left_conflicts(
     tmp_path: Path, released_template: Path, node_env: dict[str, str]
 ) -> None:
-    project = tmp_path / "app"
-    copier(
-        tmp_path, "copy", "--defaults", "--vcs-ref", "v0.2.0", str(released_template), str(project)
-    )
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "Generated")
+    project = generated(tmp_path, released_template, "v0.2.0")
     routes = project / "backend/my_app/api/routes.py"
     routes.write_text(routes.read_text() + "<<<<<<< before updating\n=======\n>>>>>>> v0.2.0\n")
     (project / "frontend/lib/auth.ts.rej").write_text("@@ -1 +1 @@\n")
@@ -393,7 +359,7 @@ def test_changing_secret_location_to_secrets_dir_and_back_keeps_the_project_work
     """dotenv to secrets_dir: the secret moves to a file in SECRETS_DIR, as the README says, and
     .env.local goes; back to dotenv, setup will not draw a new BETTER_AUTH_SECRET over a database
     made with the old one: it says to put the old one back, and the project works again."""
-    project = generated_and_committed(tmp_path, released_template)
+    project = generated(tmp_path, released_template, "v0.2.0")
     env = setup_env(node_env)
     npm_run(project, "setup", env)  # the database, with keys encrypted by this secret
     env_local = project / "frontend/.env.local"
@@ -425,7 +391,7 @@ def test_changing_the_database_to_postgres_keeps_every_test_passing(
 ) -> None:
     """sqlite to postgres: setup adds DATABASE_URL to .env.local and migrates the new database;
     then the whole `npm test`, end-to-end suite included, passes."""
-    project = generated_and_committed(tmp_path, released_template)
+    project = generated(tmp_path, released_template, "v0.2.0")
     env = setup_env(node_env)
     update_answer(project, "database=postgres")
     env_local = project / "frontend/.env.local"

@@ -33,6 +33,13 @@ def submit_past_rate_limit(page: Page, endpoint: str) -> None:
             return
 
 
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Fill the sign-in form on the page and send it (past Better Auth's rate limit)."""
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', password)
+    submit_past_rate_limit(page, "**/api/auth/sign-in/email")
+
+
 def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
@@ -79,9 +86,7 @@ def test_sign_in_never_returns_to_another_site(stack: Stack, person: Person) -> 
             repeated = page.goto("/login?returnUrl=/dashboard&returnUrl=//evil.example")
             assert repeated is not None and repeated.status == 200
             page.goto("/login?returnUrl=/%09/evil.example")
-            page.fill('input[name="email"]', person.email)
-            page.fill('input[name="password"]', person.password)
-            submit_past_rate_limit(page, "**/api/auth/sign-in/email")
+            sign_in(page, person.email, person.password)
             page.wait_for_url("**/dashboard")
             assert urlsplit(page.url).netloc == urlsplit(stack.frontend_url).netloc
         finally:
@@ -112,9 +117,7 @@ def test_auth_errors_appear_next_to_their_fields_and_take_the_focus(
             expect(page.locator('input[name="email"]')).to_be_focused()
 
             page.goto("/login")
-            page.fill('input[name="email"]', person.email)
-            page.fill('input[name="password"]', "not-the-password")
-            submit_past_rate_limit(page, "**/api/auth/sign-in/email")
+            sign_in(page, person.email, "not-the-password")
             expect(page.locator("#password-message")).to_have_text("Wrong email or password.")
             expect(page.locator('input[name="password"]')).to_be_focused()
             expect(page.locator('button[type="submit"]')).to_be_enabled()
@@ -163,9 +166,7 @@ def signed_in_state(browser: Browser, stack: Stack, person: Person) -> dict:
     try:
         page = context.new_page()
         page.goto("/login")
-        page.fill('input[name="email"]', person.email)
-        page.fill('input[name="password"]', person.password)
-        submit_past_rate_limit(page, "**/api/auth/sign-in/email")
+        sign_in(page, person.email, person.password)
         page.wait_for_url("**/dashboard")
         return context.storage_state()
     finally:
