@@ -23,6 +23,7 @@ class Reason(StrEnum):
     ALGORITHM_NOT_ALLOWED = "algorithm_not_allowed"
     MALFORMED_KID = "malformed_kid"
     UNKNOWN_KID = "unknown_kid"
+    UNKNOWN_KID_UNCHECKED = "unknown_kid_unchecked"
     KID_REQUIRED = "kid_required"
     ALGORITHM_MISMATCH = "algorithm_mismatch"
     NO_USABLE_KEYS = "no_usable_keys"
@@ -81,12 +82,14 @@ class InsufficientScope(AuthError):
 
 
 class KeySourceUnavailable(AuthError):
-    """No usable verification key (the JWKS endpoint is down and nothing is cached)."""
+    """The token cannot be checked now: no usable verification key (the JWKS endpoint is down and
+    nothing is cached), or its key id could not be looked up yet. `retry_after`: whole seconds
+    until it can."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     detail = "Token verification is temporarily unavailable"
-    retry_after_seconds = 30
 
-    def __init__(self, reason: Reason) -> None:
+    def __init__(self, reason: Reason, *, retry_after: int = 30) -> None:
         super().__init__(reason)
-        self.headers = {**(self.headers or {}), "Retry-After": str(self.retry_after_seconds)}
+        self.retry_after = retry_after
+        self.headers = {**(self.headers or {}), "Retry-After": str(retry_after)}
