@@ -450,7 +450,7 @@ class BenchServer:
             "PYTHONPATH": f"{workdir}{os.pathsep}{variant.backend}",
         }
         command = [sys.executable, "-m", "uvicorn", "bench_app:app", "--factory"]
-        command += ["--http", f"{variant.package}.core.limits:HeadSizeLimitedProtocol"]
+        command += ["--http", f"{variant.package}.core.limits:BoundedHttpProtocol"]
         command += ["--port", str(self.port), "--host", "127.0.0.1", "--workers", str(workers)]
         command += ["--log-level", "warning", "--no-access-log"]
         self.process = subprocess.Popen(command, cwd=workdir, env=env)

@@ -82,9 +82,10 @@ def test_setup_installs_both_halves_and_creates_the_tables(
     assert setup.returncode == 0, setup.stdout[-4000:] + setup.stderr[-4000:]
     assert_installed(default_project)
     assert "created table user" in setup.stdout and "created table jwks" in setup.stdout
-    for env_file in ["backend/.env", "frontend/.env.local"]:  # they hold the secrets
-        mode = stat.S_IMODE((default_project.path / env_file).stat().st_mode)
-        assert mode == 0o600, f"{env_file}: {oct(mode)}"
+    assert not (default_project.path / "backend/.env").exists()  # jwks: the API holds no secret
+    private = ["frontend/.env.local", "frontend/data", "frontend/data/auth.db"]
+    modes = {name: stat.S_IMODE((default_project.path / name).stat().st_mode) for name in private}
+    assert modes == {name: 0o700 if name.endswith("data") else 0o600 for name in private}
     again = run(["npm", "run", "setup"], default_project.path, env=node_env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "Database is up to date." in again.stdout

@@ -31,7 +31,7 @@ from playwright.sync_api import expect, sync_playwright
 from .conftest import TEMPLATE_ROOT, npm, render, run
 from .test_e2e import template_module
 
-ANSWERS = {"database": "postgres", "client_ip_header": "X-Real-IP"}
+ANSWERS = {"database": "postgres"}  # and client_ip_header's default, X-Real-IP
 # Short enough to see several rotations in a test; the answers' values stay 30d and 7d.
 ROTATION_SECONDS = 6
 GRACE_SECONDS = 6
@@ -160,12 +160,16 @@ class Production:
     email: str = ""
     session: httpx.Cookies = field(default_factory=httpx.Cookies)
 
-    def client(self, origin: str | None = None, *, signed_in: bool = False) -> httpx.Client:
+    def client(
+        self, origin: str | None = None, *, signed_in: bool = False, address: str = "127.0.0.1"
+    ) -> httpx.Client:
         """A client of one origin through nginx (Better Auth checks the Origin header); signed
-        in with the session of the first sign-in, so that later tests spend no sign-in."""
+        in with the session of the first sign-in, so that later tests spend no sign-in. Its
+        connections come from `address` (any of 127.0.0.0/8): to nginx, another machine."""
+        verify = ssl.create_default_context(cafile=str(self.trusted))
         return httpx.Client(
             base_url=origin or self.web,
-            verify=ssl.create_default_context(cafile=str(self.trusted)),
+            transport=httpx.HTTPTransport(verify=verify, local_address=address),
             headers={"Origin": self.web},
             cookies=self.session if signed_in else None,
         )
@@ -474,3 +478,73 @@ def test_stopping_an_instance_mid_run_loses_no_sign_in(production: Production) -
             signed_in = sign_in(client, production.email)
             assert signed_in.status_code == 200, signed_in.text
             assert production.instance_of(signed_in) == 0
+
+
+def test_one_clients_failed_sign_ins_never_lock_out_another_client(
+    production: Production,
+) -> None:
+    """Counted per address (the proxy's X-Real-IP), not in one bucket for everyone."""
+    time.sleep(11)  # the sign-in window of the previous tests passes
+    with (
+        production.client(address="127.0.0.2") as attacker,
+        production.client(address="127.0.0.3") as person,
+    ):
+        failed = [
+            sign_in(attacker, production.email, "wrong-password-123").status_code for _ in range(6)
+        ]
+        assert failed.count(429) >= 3, failed  # 3 sign-ins per 10 s for that address
+        assert sign_in(person, production.email).status_code == 200
+        assert sign_in(attacker, production.email).status_code == 429  # still limited
+    (RESULTS / "lockout.json").write_text(json.dumps({"attacker": failed, "other_client": 200}))
+
+
+def test_an_anonymous_flood_of_token_requests_never_starves_signed_in_users(
+    production: Production,
+) -> None:
+    with (
+        production.client(address="127.0.0.4") as flood,
+        production.client(signed_in=True, address="127.0.0.5") as person,
+    ):
+        statuses = Counter(flood.get("/api/auth/token").status_code for _ in range(150))
+        assert statuses[429] > 0, statuses  # the flood is limited...
+        answer = person.get("/api/auth/token")  # ...and only the flood
+        assert answer.status_code == 200, answer.text
+    (RESULTS / "token-flood.json").write_text(json.dumps(dict(statuses)))
+
+
+def test_a_request_that_bypasses_the_proxy_is_refused_not_counted_with_everyone(
+    production: Production,
+) -> None:
+    instance = production.instances[0].port
+    answer = httpx.post(
+        f"http://127.0.0.1:{instance}/api/auth/sign-in/email",
+        json={"email": production.email, "password": PASSWORD},
+        headers={"Origin": production.web},
+    )
+    assert answer.status_code == 421, answer.text
+    assert "x-real-ip" in answer.json()["message"]
+
+
+def test_nginx_closes_idle_upstream_connections_before_the_servers_behind_it_do(
+    production: Production,
+) -> None:
+    """uvicorn and Node close an idle connection after 5 s; if nginx kept it longer, a request
+    sent on it just as the server closed it would get a 502 (a POST is not retried)."""
+    site = (production.project / "deploy/nginx.conf.template").read_text()
+    upstreams = re.findall(r"^upstream \S+ \{$(.*?)^\}$", site, re.DOTALL | re.MULTILINE)
+    timeouts = [re.search(r"keepalive_timeout (\d+)s;", block) for block in upstreams]
+    assert len(upstreams) == 2 and all(t and int(t.group(1)) < 5 for t in timeouts), upstreams
+    with production.client(signed_in=True) as web:
+        token = web.get("/api/auth/token").json()["token"]
+    user_id = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["sub"]
+    statuses = []
+    with production.client(production.api) as api:
+        for _ in range(4):
+            time.sleep(5.0)  # as long as the servers keep an idle connection
+            answer = api.post(
+                f"/api/{user_id}/tasks",
+                json={"title": "after a pause"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            statuses.append(answer.status_code)
+    assert statuses == [200] * 4, statuses

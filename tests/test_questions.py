@@ -192,7 +192,7 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
     assert answers["token_mode"] == "jwks"
     assert answers["jwt_algorithm"] == "EdDSA"
     assert answers["custom_claims"] == ["role: str = user"]
-    assert answers["client_ip_header"] == "none"
+    assert answers["client_ip_header"] == "X-Real-IP"  # what deploy/nginx.conf.template sets
     assert (answers["signing_key_rotation"], answers["signing_key_grace"]) == ("30d", "7d")
     assert answers["protected_endpoints"] == [
         "GET /api/me",
@@ -207,15 +207,18 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
 
 def test_production_answers_shape_better_auth(copie: Any) -> None:
     """The proxy's header is the only address Better Auth reads; rotation is in seconds."""
-    behind_proxy = render(copie, {"client_ip_header": "X-Real-IP", "signing_key_rotation": "12h"})
+    behind_proxy = render(copie, {"client_ip_header": "X-Client-IP", "signing_key_rotation": "12h"})
+    config = (behind_proxy / "frontend/lib/config.ts").read_text()
+    assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "X-Client-IP")' in config
     auth = (behind_proxy / "frontend/lib/auth.ts").read_text()
-    assert 'ipAddressHeaders: ["x-real-ip"]' in auth
+    assert "ipAddressHeaders: clientIpHeader ? [clientIpHeader] : []" in auth
     assert 'rateLimit: { storage: "database" }' in auth
     jwks = (behind_proxy / "frontend/lib/jwks.ts").read_text()
     assert "process.env.JWT_KEY_ROTATION_SECONDS ?? 43200" in jwks
     assert "process.env.JWT_KEY_GRACE_SECONDS ?? 604800" in jwks
-    direct = render(copie, {"signing_key_rotation": "off"})
-    assert "ipAddressHeaders: []," in (direct / "frontend/lib/auth.ts").read_text()
+    direct = render(copie, {"signing_key_rotation": "off", "client_ip_header": "none"})
+    config = (direct / "frontend/lib/config.ts").read_text()
+    assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "none")' in config
     assert "JWT_KEY_ROTATION_SECONDS ?? 0" in (direct / "frontend/lib/jwks.ts").read_text()
     answers = yaml.safe_load((direct / ".copier-answers.yml").read_text())
     assert "signing_key_grace" not in answers  # not asked when keys do not rotate

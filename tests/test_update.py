@@ -49,10 +49,14 @@ def committed(project: Path, message: str) -> Path:
 
 
 def generated(tmp_path: Path, template: Path, version: str, *answers: str) -> Path:
-    """A project copied from `template` at `version` (defaults, then these answers), committed."""
+    """A project copied from `template` at `version` (defaults, then these answers), committed,
+    with its secrets: drawn by setup's first step (releases before 0.3 had Copier write them)."""
     project = tmp_path / "app"
     data = [arg for answer in answers for arg in ("--data", answer)]
     copier(tmp_path, "copy", "--defaults", *data, "--vcs-ref", version, str(template), str(project))
+    if "--env-files" in (project / "scripts/setup.mjs").read_text():
+        drawn = run(["node", "scripts/setup.mjs", "--env-files"], project)
+        assert drawn.returncode == 0, drawn.stderr
     return committed(project, f"Generated from {version}")
 
 

@@ -1,4 +1,9 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { auth } from "@/lib/auth";
+import { throughTheProxy } from "@/lib/client-address";
+import { clientIpHeader } from "@/lib/config";
 
-export const { GET, POST } = toNextJsHandler(auth);
+const handlers = toNextJsHandler(auth);
+
+export const GET = throughTheProxy(handlers.GET, clientIpHeader);
+export const POST = throughTheProxy(handlers.POST, clientIpHeader);

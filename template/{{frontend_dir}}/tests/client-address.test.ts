@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { throughTheProxy } from "@/lib/client-address";
+
+const betterAuth = vi.fn(async () => new Response("handled by Better Auth"));
+
+function signIn(headers: Record<string, string> = {}): Request {
+  return new Request("http://127.0.0.1:3000/api/auth/sign-in/email", { method: "POST", headers });
+}
+
+afterEach(() => {
+  betterAuth.mockClear();
+  vi.restoreAllMocks();
+});
+
+describe("requests to Better Auth", () => {
+  it("are refused with 421 in production when they bypassed the proxy", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await throughTheProxy(betterAuth, "x-real-ip", true)(signIn());
+    expect(response.status).toBe(421);
+    expect((await response.json()).message).toContain("no x-real-ip header");
+    expect(logged.mock.calls[0][0]).toContain("README, Deploying");
+    expect(betterAuth).not.toHaveBeenCalled();
+  });
+
+  it("reach Better Auth in production through the proxy", async () => {
+    const request = signIn({ "X-Real-IP": "203.0.113.7" });
+    const response = await throughTheProxy(betterAuth, "x-real-ip", true)(request);
+    expect(await response.text()).toBe("handled by Better Auth");
+    expect(betterAuth).toHaveBeenCalledWith(request);
+  });
+
+  it("reach Better Auth in development, where no proxy runs", async () => {
+    const response = await throughTheProxy(betterAuth, "x-real-ip", false)(signIn());
+    expect(response.status).toBe(200);
+  });
+
+  it("reach Better Auth when no proxy header is configured (client_ip_header none)", async () => {
+    const response = await throughTheProxy(betterAuth, null, true)(signIn());
+    expect(response.status).toBe(200);
+  });
+});
