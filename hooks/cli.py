@@ -9,6 +9,7 @@ import copier
 import typer
 import yaml
 
+from . import locks
 from .matrix import TEMPLATE_ROOT, answer_sets
 
 app = typer.Typer(
@@ -44,6 +45,13 @@ def render(
         str(TEMPLATE_ROOT), target, data=sets[answer_set], defaults=True, vcs_ref="HEAD", quiet=True
     )
     typer.echo(target)
+
+
+@app.command()
+def lock() -> None:
+    """Make the lockfiles a generated project ships anew (npm and uv; after a dependency change)."""
+    for path in locks.refresh():
+        typer.echo(f"wrote {path.relative_to(TEMPLATE_ROOT)}")
 
 
 def main() -> None:

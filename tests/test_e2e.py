@@ -40,13 +40,16 @@ class SetUpProject:
     path: Path
     answers: dict[str, Any]
     setup: subprocess.CompletedProcess
+    locks_before_setup: dict[str, str]
 
     @property
     def backend_python(self) -> Path:
         return self.path / "backend" / ".venv" / "bin" / "python"
 
 
-def render_and_set_up(copie_session: Any, node_env: dict[str, str], name: str) -> SetUpProject:
+def render_and_set_up(
+    copie_session: Any, node_env: dict[str, str], name: str, **env: str
+) -> SetUpProject:
     """Render on free loopback ports (the dev servers use the answers' ports), then setup."""
     answers = {
         **FRONTEND_SETS[name],
@@ -55,8 +58,14 @@ def render_and_set_up(copie_session: Any, node_env: dict[str, str], name: str) -
     }
     result = copie_session.copy(extra_answers=answers, template_dir=TEMPLATE_ROOT)
     assert result.exit_code == 0, result.exception
-    setup = run(["npm", "run", "setup"], result.project_dir, env=node_env, timeout=1200)
-    return SetUpProject(result.project_dir, answers, setup)
+    locks = lockfiles(result.project_dir)
+    setup = run(["npm", "run", "setup"], result.project_dir, env={**node_env, **env}, timeout=1200)
+    return SetUpProject(result.project_dir, answers, setup, locks)
+
+
+def lockfiles(project: Path) -> dict[str, str]:
+    names = ["package-lock.json", "frontend/package-lock.json", "backend/uv.lock"]
+    return {name: (project / name).read_text() for name in names}
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +75,33 @@ def default_project(copie_session: Any, node_env: dict[str, str]) -> SetUpProjec
 
 @pytest.fixture(scope="module")
 def postgres_project(copie_session: Any, node_env: dict[str, str]) -> SetUpProject:
-    return render_and_set_up(copie_session, node_env, "shared-secret-postgres-two-claims")
+    # As on a machine without uv: setup installs it into the API's environment first.
+    return render_and_set_up(
+        copie_session, node_env, "shared-secret-postgres-two-claims", UV="uv-not-installed"
+    )
 
 
 def assert_installed(project: SetUpProject) -> None:
+    """Both halves installed, at exactly the versions their locks name, the locks untouched."""
     assert project.backend_python.exists()
-    assert (project.path / "frontend" / "node_modules" / ".bin" / "next").exists()
     assert (project.path / "node_modules" / ".bin" / "concurrently").exists()
+    frontend = project.path / "frontend"
+    locked = json.loads((frontend / "package-lock.json").read_text())["packages"]
+    for package in ["next", "better-auth", "vite"]:
+        installed = json.loads((frontend / "node_modules" / package / "package.json").read_text())
+        assert installed["version"] == locked[f"node_modules/{package}"]["version"], package
+    uv_lock = (project.path / "backend" / "uv.lock").read_text()
+    for package in ["fastapi", "pyjwt", "uvicorn"]:
+        version = run(
+            [
+                str(project.backend_python),
+                "-c",
+                f"import importlib.metadata as m; print(m.version('{package}'))",
+            ],
+            project.path,
+        ).stdout.strip()
+        assert f'name = "{package}"\nversion = "{version}"' in uv_lock, package
+    assert lockfiles(project.path) == project.locks_before_setup, "setup rewrote a lock"
 
 
 def test_setup_installs_both_halves_and_creates_the_tables(

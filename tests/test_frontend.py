@@ -47,14 +47,14 @@ def test_frontend_installs_checks_tests_migrates_and_builds(
         node_env = {**node_env, "SECRETS_DIR": str(secrets_dir)}
 
     if name == "defaults":
-        # Exactly the generated README's commands (cd, npm install, npm run db:migrate).
+        # Exactly the generated README's commands (cd, npm ci, npm run db:migrate).
         readme = (frontend.parent / "README.md").read_text()
         block = re.search(r"\n## Frontend\n+```bash\n(.*?)```", readme, re.DOTALL).group(1)
         result = run(["bash", "-e", "-c", block], frontend.parent, env=node_env, timeout=900)
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
         assert "created table jwks" in result.stdout
     else:
-        npm(["install", "--no-audit", "--no-fund"], frontend, node_env)
+        npm(["ci", "--no-audit", "--no-fund"], frontend, node_env)  # its lock matches
     npm(["run", "format:check"], frontend, node_env)
     npm(["run", "typecheck"], frontend, node_env)
     tests = npm(["test"], frontend, node_env)

@@ -13,6 +13,10 @@ from hooks.matrix import answer_sets
 from .conftest import render, run
 
 ANSWER_SETS = answer_sets()
+# These run the backend's whole suite. The others run its fast tier (-m "not slow"): the slow
+# tests (real servers, real clocks, Hypothesis) depend on the token mode, not on the other answers,
+# and each of them takes two minutes a set; test_e2e, test_floors and test_readme run them too.
+WHOLE_SUITE = {"defaults", "token_mode=shared_secret", "every-claim-type"}
 JINJA_LEFTOVERS = re.compile(r"\{%|%\}|\{#|#\}|\{\{ *[a-z_]+ *\}\}")
 
 
@@ -40,10 +44,12 @@ def test_renders_a_project_whose_python_is_clean_and_whose_backend_passes_its_te
         )
         assert formatting.returncode == 0, formatting.stdout
 
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], backend)
+    tier = [] if name in WHOLE_SUITE else ["-m", "not slow"]
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tier], backend)
     assert tests.returncode == 0, tests.stdout[-5000:] + tests.stderr[-2000:]
     summary = tests.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
+    assert ("deselected" in summary) == bool(tier), summary
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
@@ -61,3 +67,7 @@ def test_rendered_files_look_hand_written(copie: Any, name: str) -> None:
         assert "\n\n\n\n" not in text, f"{where} has more than two blank lines in a row"
         trailing = [n for n, line in enumerate(text.splitlines(), 1) if line != line.rstrip()]
         assert not trailing, f"{where} has trailing spaces on lines {trailing}"
+
+
+def test_every_set_named_to_run_the_whole_suite_is_an_answer_set() -> None:
+    assert set(ANSWER_SETS) >= WHOLE_SUITE
