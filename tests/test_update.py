@@ -111,10 +111,14 @@ def untracked_env_files(project: Path) -> dict[str, bytes]:
     }
 
 
+# Installed packages hold conflict markers of their own (TypeScript's scanner looks for them).
+NOT_THE_OWNERS = {".git", "node_modules", ".venv", ".next"}
+
+
 def conflict_leftovers(project: Path) -> list[str]:
     found = []
     for path in project.rglob("*"):
-        if ".git" in path.parts or not path.is_file():
+        if NOT_THE_OWNERS & set(path.parts) or not path.is_file():
             continue
         if path.suffix == ".rej" or path.name.endswith(".orig"):
             found.append(str(path.relative_to(project)))
