@@ -196,7 +196,7 @@ def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) ->
 RELEASES = {
     "v0.1.0": "6d72581f15e8c69484e6d522b0c66235413687ca",  # "## 0.1.0 (2026-11-22)"
     "v0.2.0": "7197b96313882530eb1efa616503fd3cf226ec17",  # "## 0.2.0 (2026-11-23)"
-    "v0.3.0": "78083c491ab3f0a6285a438c5bfb27bc71dd439d",  # "## 0.3.0 (2026-12-01)"
+    "v0.3.0": "d7bc158a604ba18bac565adc83fefad186b29aaa",  # "## 0.3.0 (2026-12-01)"
 }
 
 
