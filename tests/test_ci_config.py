@@ -6,16 +6,13 @@ name are checked against the rendered project. The commands the workflow runs ar
 test_e2e runs (npm run setup, npm test).
 """
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from .conftest import render, run
+from .conftest import TOOLS_BIN, render, run
 
-BIN = Path(sys.executable).parent
 SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "environment-postgres": {"secret_location": "environment", "database": "postgres"},
@@ -32,11 +29,16 @@ def test_ci_workflow_and_dependabot_are_valid_and_name_real_paths(copie: Any, na
     dependabot = project / ".github/dependabot.yml"
     for schema, file in [("github-workflows", workflow), ("dependabot", dependabot)]:
         checked = run(
-            [str(BIN / "check-jsonschema"), "--builtin-schema", f"vendor.{schema}", str(file)],
+            [
+                str(TOOLS_BIN / "check-jsonschema"),
+                "--builtin-schema",
+                f"vendor.{schema}",
+                str(file),
+            ],
             project,
         )
         assert checked.returncode == 0, checked.stdout + checked.stderr
-    audit = run([str(BIN / "zizmor"), "--offline", "--no-progress", str(workflow)], project)
+    audit = run([str(TOOLS_BIN / "zizmor"), "--offline", "--no-progress", str(workflow)], project)
     assert audit.returncode == 0 and "No findings" in audit.stdout, audit.stdout + audit.stderr
 
     job = yaml.safe_load(workflow.read_text())["jobs"]["test"]

@@ -12,9 +12,9 @@ from typing import Any
 
 from packaging.version import Version
 
-from .conftest import TEMPLATE_ROOT, render, run
+from .conftest import TEMPLATE_ROOT, TOOLS_BIN, render, run
 
-UV = str(Path(sys.executable).parent / "uv")
+UV = str(TOOLS_BIN / "uv")
 
 
 def lowest_environment(project: Path, venv: Path, extras: list[str]) -> Path:

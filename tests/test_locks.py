@@ -6,17 +6,15 @@ installing, for each lock the template renders (`template-hooks lock` makes them
 """
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hooks.locks import as_template, locks_for
 
-from .conftest import TEMPLATE_ROOT, render, run
+from .conftest import TEMPLATE_ROOT, TOOLS_BIN, render, run
 
-UV = str(Path(sys.executable).parent / "uv")
+UV = str(TOOLS_BIN / "uv")
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])

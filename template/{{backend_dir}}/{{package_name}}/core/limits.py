@@ -13,6 +13,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 # Node's own limit, so every request the frontend's server accepts fits; nginx's default is 8 KiB
 # per line. A JWT in the Authorization header is 1 KiB or so. Trailers count toward it.
 MAX_HEAD_BYTES = 16 * 1024
+HEAD_TOO_LARGE = f"The request's headers are larger than {MAX_HEAD_BYTES} bytes."
 # From a connection's start, or a request's first byte, to the end of its head: a head arrives
 # in one packet, so this is for clients that open connections and send nothing, or a byte at a
 # time, to hold them. Each byte does not restart it.
@@ -65,7 +66,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         super().data_received(data)
         # Still in the head (or the trailers) after parsing: every byte counted belongs to it.
         if (self.reading_head or self.in_last_chunk) and self.bytes_read_in_head > MAX_HEAD_BYTES:
-            self.refuse(431, f"The request's headers are larger than {MAX_HEAD_BYTES} bytes.")
+            self.refuse(431, HEAD_TOO_LARGE)
         if self.refusal and not self.transport.is_closing():
             self._send_refusal()
 
@@ -80,7 +81,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     def on_header(self, name: bytes, value: bytes) -> None:
         self.head_size += len(name) + len(value) + 4  # ": " and CRLF
         if self.head_size > MAX_HEAD_BYTES:
-            self.refuse(431, f"The request's headers are larger than {MAX_HEAD_BYTES} bytes.")
+            self.refuse(431, HEAD_TOO_LARGE)
         if not self.refusal:
             super().on_header(name, value)
 
