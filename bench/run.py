@@ -208,12 +208,12 @@ class Variant:
         # every variant's folder is called `tests`.
         tokens = load_module(backend / "tests/tokens.py", f"{package}_tokens")
         if name.startswith("HS"):
-            keys = load_module(backend / "tests/shared_secret_keys.py", f"{package}_keys")
+            keys = load_module(backend / "tests/keys.py", f"{package}_keys")
             signer = keys.SharedSecret()
             self.settings = self.settings_class(_env_file=None, api_jwt_secret=signer.key)
             self.floor_key: Any = signer.key.encode()
         else:
-            keys = load_module(backend / "tests/jwks_keys.py", f"{package}_keys")
+            keys = load_module(backend / "tests/keys.py", f"{package}_keys")
             signer = keys.SigningKey.generate(name)
             self.jwks_server = keys.JwksServer(signer).__enter__()
             self.settings = self.settings_class(_env_file=None, jwks_url=self.jwks_server.url)

@@ -25,6 +25,8 @@ from playwright.sync_api import expect, sync_playwright
 from .conftest import TEMPLATE_ROOT, run
 from .test_frontend import FRONTEND_SETS
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+
 SCREENSHOTS = TEMPLATE_ROOT / "test-results" / "e2e-screenshots"
 DEV_STARTUP_SECONDS = 180
 
@@ -282,4 +284,4 @@ def test_test_command_runs_every_suite_and_all_pass(
 def test_refusal_run_is_part_of_the_suite(default_project: SetUpProject) -> None:
     e2e = default_project.path / "e2e"
     assert "JWT_AUDIENCE=" in (e2e / "test_refusals.py").read_text()
-    assert "JWKS_URL=" in (e2e / "test_jwks_refusals.py").read_text()
+    assert "JWKS_URL=" in (e2e / "test_key_refusals.py").read_text()

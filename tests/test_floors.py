@@ -10,9 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from packaging.version import Version
 
 from .conftest import TEMPLATE_ROOT, TOOLS_BIN, render, run
+
+pytestmark = pytest.mark.slow
 
 UV = str(TOOLS_BIN / "uv")
 

@@ -10,6 +10,8 @@ import pytest
 
 from .conftest import npm, render, run
 
+pytestmark = pytest.mark.slow
+
 FRONTEND_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "shared-secret-postgres-two-claims": {

@@ -14,6 +14,8 @@ from hooks.locks import as_template, locks_for
 
 from .conftest import TEMPLATE_ROOT, TOOLS_BIN, render, run
 
+pytestmark = pytest.mark.slow
+
 UV = str(TOOLS_BIN / "uv")
 
 

@@ -3,6 +3,7 @@ and whose end-to-end tests pass the same linter and formatter."""
 
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ ANSWER_SETS = answer_sets()
 # tests (real servers, real clocks, Hypothesis) depend on the token mode, not on the other answers,
 # and each of them takes two minutes a set; test_e2e, test_floors and test_readme run them too.
 WHOLE_SUITE = {"defaults", "token_mode=shared_secret", "every-claim-type"}
+MYPY_CACHE = Path(tempfile.gettempdir()) / "template-matrix-mypy-cache"
 JINJA_LEFTOVERS = re.compile(r"\{%|%\}|\{#|#\}|\{\{ *[a-z_]+ *\}\}")
 
 
@@ -28,6 +30,7 @@ def rendered_files(project: Path) -> list[Path]:
     return [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ANSWER_SETS)
 def test_renders_a_project_whose_python_is_clean_and_whose_backend_passes_its_tests(
     copie: Any, name: str
@@ -43,6 +46,11 @@ def test_renders_a_project_whose_python_is_clean_and_whose_backend_passes_its_te
             [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], python_dir
         )
         assert formatting.returncode == 0, formatting.stdout
+
+    # mypy --strict, as the project's `npm run test:api` runs it; one cache for every set, so the
+    # libraries are read once.
+    types = run([sys.executable, "-m", "mypy", "--cache-dir", str(MYPY_CACHE)], backend)
+    assert types.returncode == 0, types.stdout[-5000:]
 
     tier = [] if name in WHOLE_SUITE else ["-m", "not slow"]
     tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tier], backend)

@@ -31,6 +31,8 @@ from playwright.sync_api import expect, sync_playwright
 from .conftest import TEMPLATE_ROOT, npm, render, run
 from .test_e2e import template_module
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("production")]
+
 ANSWERS = {"database": "postgres"}  # and client_ip_header's default, X-Real-IP
 # Short enough to see several rotations in a test; the answers' values stay 30d and 7d.
 ROTATION_SECONDS = 6

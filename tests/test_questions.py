@@ -213,13 +213,13 @@ def test_production_answers_shape_better_auth(copie: Any) -> None:
     auth = (behind_proxy / "frontend/lib/auth.ts").read_text()
     assert "ipAddressHeaders: clientIpHeader ? [clientIpHeader] : []" in auth
     assert 'rateLimit: { storage: "database" }' in auth
-    jwks = (behind_proxy / "frontend/lib/jwks.ts").read_text()
+    jwks = (behind_proxy / "frontend/lib/token-plugins.ts").read_text()
     assert "process.env.JWT_KEY_ROTATION_SECONDS ?? 43200" in jwks
     assert "process.env.JWT_KEY_GRACE_SECONDS ?? 604800" in jwks
     direct = render(copie, {"signing_key_rotation": "off", "client_ip_header": "none"})
     config = (direct / "frontend/lib/config.ts").read_text()
     assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "none")' in config
-    assert "JWT_KEY_ROTATION_SECONDS ?? 0" in (direct / "frontend/lib/jwks.ts").read_text()
+    assert "JWT_KEY_ROTATION_SECONDS ?? 0" in (direct / "frontend/lib/token-plugins.ts").read_text()
     answers = yaml.safe_load((direct / ".copier-answers.yml").read_text())
     assert "signing_key_grace" not in answers  # not asked when keys do not rotate
     shared = render(copie, {"token_mode": "shared_secret"})

@@ -7,9 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from hooks.matrix import load_questions
 
 from .conftest import TEMPLATE_ROOT, run
+
+pytestmark = pytest.mark.slow
 
 
 def code_block_after(markdown: str, heading: str) -> str:

@@ -18,6 +18,8 @@ import yaml
 from .conftest import TEMPLATE_ROOT, run
 from .test_production import postgres
 
+pytestmark = pytest.mark.slow
+
 HANDLER_EDIT = '        placeholder="Tasks of the user, from the database",'
 EXTRA_ENDPOINT = """
 
@@ -239,9 +241,12 @@ def test_update_from_each_release_moves_an_edited_project_to_the_current_layout(
     assert untracked_env_files(project) == env_before
     assert HANDLER_EDIT in routes.read_text()
     package = project / "backend/my_app"
-    for moved in ["cli.py", "core/doctor.py", "jwt_auth/diagnosis.py", "jwt_auth/testing.py"]:
+    moved_away = ["cli.py", "core/doctor.py", "jwt_auth/diagnosis.py", "jwt_auth/testing.py"]
+    moved_away += ["cli/jwks.py", "jwt_auth/jwks.py", "jwt_auth/keys.py", "core/better_auth.py"]
+    for moved in [*moved_away, "doctor/jwks.py", "../tests/jwks_keys.py"]:
         assert not (package / moved).exists(), f"{moved} is left behind"
-    new_files = ["cli/jwks.py", "doctor/explain.py", "jwt_auth/jwks.py", "../tests/tokens.py"]
+    new_files = ["cli/token.py", "doctor/key_checks.py", "jwt_auth/key_source.py", "token_mode.py"]
+    new_files += ["cli/better_auth.py", "../tests/tokens.py", "../tests/keys.py"]
     for new in [*new_files, "../uv.lock", "../../frontend/package-lock.json"]:
         assert (package / new).is_file(), new
     tests = run(

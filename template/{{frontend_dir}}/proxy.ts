@@ -1,6 +1,6 @@
 import { getSessionCookie } from "better-auth/cookies";
 import { type NextRequest, NextResponse } from "next/server";
-import { loginUrl } from "@/lib/api-client";
+import { loginUrl } from "@/lib/navigation";
 
 /**
  * Sends people without a session cookie to the login page before protected pages render.

@@ -1,4 +1,4 @@
-"""`python -m <package>`: the API's command line (see cli.py)."""
+"""`python -m <package>`: the API's command line (the cli package)."""
 
 from .cli import app
 

@@ -49,6 +49,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self.refusal: tuple[int, str] | None = None
         self.head_deadline: asyncio.TimerHandle | None = None
 
+    # uvicorn types the transport as BaseTransport; asyncio always hands a server a Transport.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._start_head_deadline()

@@ -11,6 +11,7 @@ Protect an endpoint by asking for the caller:
 
 from .claims import CUSTOM_CLAIMS, Claims
 from .dependencies import (
+    ClaimRequirement,
     CurrentUser,
     OptionalUser,
     OwnerUser,
@@ -34,6 +35,7 @@ __all__ = [
     "CUSTOM_CLAIMS",
     "AuthError",
     "AuthSettings",
+    "ClaimRequirement",
     "Claims",
     "CurrentUser",
     "InsufficientScope",

@@ -3,7 +3,6 @@
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -53,7 +52,8 @@ def _audited(request: Request, error: AuthError) -> AuthError:
 def bearer_token(request: Request) -> str | None:
     """The bearer token of the one Authorization header, or None when there is none."""
     # The raw ASGI headers (names are lowercase): quicker than building `request.headers`.
-    values = [value for name, value in request.scope["headers"] if name == b"authorization"]
+    headers: list[tuple[bytes, bytes]] = request.scope["headers"]
+    values = [value for name, value in headers if name == b"authorization"]
     if not values:
         return None
     if len(values) > 1:
@@ -83,6 +83,7 @@ class BearerAuth(HTTPBearer):
         )
         self.required = required
 
+    # HTTPBearer's __call__ returns the raw credentials; this one returns the verified claims.
     async def __call__(self, request: Request) -> Claims | None:  # type: ignore[override]
         token = bearer_token(request)
         if token is None:
@@ -120,17 +121,24 @@ def _has(actual: object, expected: object) -> bool:
     return type(actual) is type(expected) and actual == expected
 
 
-def require_claims(**expected: object) -> Callable[[Request, Claims], Awaitable[Claims]]:
+class ClaimRequirement:
+    """A dependency that lets through only callers whose claims have these values (`expected`,
+    readable by tests and tools that list what each endpoint requires)."""
+
+    def __init__(self, expected: dict[str, object]) -> None:
+        self.expected = expected
+
+    async def __call__(self, request: Request, user: CurrentUser) -> Claims:
+        for name, value in self.expected.items():
+            if not _has(getattr(user, name, None), value):
+                raise _audited(request, InsufficientScope(Reason.CLAIM_NOT_GRANTED, claim=name))
+        return user
+
+
+def require_claims(**expected: object) -> ClaimRequirement:
     """A dependency that lets through only callers whose claims have these values.
 
     Name claims by their field in `Claims` (snake_case). For a list claim, the value must be
     among the list's items. Example: `dependencies=[Depends(require_claims(role="admin"))]`.
     """
-
-    async def dependency(request: Request, user: CurrentUser) -> Claims:
-        for name, value in expected.items():
-            if not _has(getattr(user, name, None), value):
-                raise _audited(request, InsufficientScope(Reason.CLAIM_NOT_GRANTED, claim=name))
-        return user
-
-    return dependency
+    return ClaimRequirement(expected)

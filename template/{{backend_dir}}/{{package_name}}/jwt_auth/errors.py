@@ -15,7 +15,7 @@ class Reason(StrEnum):
     NO_CREDENTIALS = "no_credentials"
     SEVERAL_AUTHORIZATION_HEADERS = "several_authorization_headers"
     EMPTY_TOKEN = "empty_token"  # noqa: S105 (a reason code, not a password)
-    TOKEN_TOO_LONG = "token_too_long"  # noqa: S105
+    TOKEN_TOO_LONG = "token_too_long"  # noqa: S105 (a reason code)
     MALFORMED = "malformed"
     MALFORMED_HEADER = "malformed_header"
     UNSUPPORTED_CRITICAL_HEADER = "unsupported_critical_header"
@@ -35,7 +35,7 @@ class Reason(StrEnum):
     MISSING_CLAIM = "missing_claim"
     CLAIM_TYPE = "claim_type"
     LIFETIME_TOO_LONG = "lifetime_too_long"
-    TOKEN_TYPE = "token_type"  # noqa: S105
+    TOKEN_TYPE = "token_type"  # noqa: S105 (a reason code)
     INVALID = "invalid"
     NOT_OWNER = "not_owner"
     CLAIM_NOT_GRANTED = "claim_not_granted"

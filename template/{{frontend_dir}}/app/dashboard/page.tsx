@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { PageTitle } from "@/components/ui";
-import { loginUrl } from "@/lib/api-client";
+import { loginUrl } from "@/lib/navigation";
 import { auth } from "@/lib/auth";
 import { ApiResults } from "./api-results";
 import { SignOutButton } from "./sign-out-button";

@@ -1,5 +1,5 @@
 import { Card, PageTitle } from "@/components/ui";
-import { safeReturnUrl } from "@/lib/api-client";
+import { safeReturnUrl } from "@/lib/navigation";
 import { LoginForm } from "./login-form";
 
 export default async function LoginPage({

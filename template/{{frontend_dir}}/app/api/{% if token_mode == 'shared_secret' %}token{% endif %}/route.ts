@@ -1,11 +1,10 @@
 import { headers } from "next/headers";
 import { NextResponse } from "next/server";
-import { auth } from "@/lib/auth";
-import { sessionToken } from "@/lib/shared-secret";
+import { sessionToken } from "@/lib/api-token";
 
 /** GET /api/token: an HS256 API token for the signed-in user (401 without a session). */
 export async function GET() {
-  const token = await sessionToken(auth, await headers());
+  const token = await sessionToken(await headers());
   if (token === null) {
     return NextResponse.json({ error: "not signed in" }, { status: 401 });
   }

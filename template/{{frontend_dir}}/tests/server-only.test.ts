@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 const FRONTEND = fileURLToPath(new URL("..", import.meta.url));
 // The modules that hold or read secrets: Next.js bundles them for the server only. (So does
 // lib/server-api.ts, which plain Node cannot load: next/headers resolves only in Next.js.)
-const SERVER_MODULES = ["lib/auth.ts", "lib/db.ts", "lib/secrets.ts", "lib/{{ token_mode_ts }}.ts"];
+const SERVER_MODULES = ["lib/api-token.ts", "lib/auth.ts", "lib/db.ts", "lib/secrets.ts"];
 
 /** Imports a module in a fresh Node, resolving packages with these export conditions. */
 function importModule(module: string, conditions: string[]) {

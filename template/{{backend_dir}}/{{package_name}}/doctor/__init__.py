@@ -1,12 +1,12 @@
 """`doctor`: checks the API's configuration, and explains why the API refuses a token.
 
 The checks every mode makes are here and in `checks`; the key source's own checks are in the
-module of its token mode ({{ token_mode }}.py).
+module of the token mode (key_checks.py).
 """
 
 from ..core.config import Settings
 from .checks import Report, Status, describe_settings
-from .{{ token_mode }} import check_keys
+from .key_checks import check_keys
 
 
 async def check_configuration(settings: Settings, frontend_url: str) -> Report:
@@ -15,3 +15,6 @@ async def check_configuration(settings: Settings, frontend_url: str) -> Report:
     report.add("settings", Status.OK, describe_settings(settings))
     await check_keys(report, settings, frontend_url)
     return report
+
+
+__all__ = ["Report", "Status", "check_configuration"]

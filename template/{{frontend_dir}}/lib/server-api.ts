@@ -1,10 +1,10 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { type ApiClient, createApiClient, loginUrl } from "./api-client.ts";
-import { auth } from "./auth.ts";
+import { type ApiClient, createApiClient } from "./api-client.ts";
+import { sessionToken } from "./api-token.ts";
 import { apiUrl } from "./config.ts";
-import { sessionToken } from "./{{ token_mode_ts }}.ts";
+import { loginUrl } from "./navigation.ts";
 
 /**
  * The API client for server components, route handlers and server actions: the token comes
@@ -14,7 +14,7 @@ export async function serverApi(returnUrl = "/dashboard"): Promise<ApiClient> {
   const requestHeaders = await headers();
   return createApiClient({
     baseUrl: apiUrl,
-    getToken: () => sessionToken(auth, requestHeaders),
+    getToken: () => sessionToken(requestHeaders),
     onUnauthenticated: () => redirect(loginUrl(returnUrl)),
   });
 }
