@@ -218,7 +218,9 @@ def nginx_configuration(project: Production, tmp: Path, values: dict[str, str]) 
     return main
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: the tests below are one run against one stack, in order (a sign-up, then
+# sign-ins, then rotation...), and a test worker may tear module fixtures down between them.
+@pytest.fixture(scope="session")
 def production(copie_session: Any, node_env: dict[str, str]) -> Iterator[Production]:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
