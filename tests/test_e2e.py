@@ -25,7 +25,7 @@ from playwright.sync_api import expect, sync_playwright
 from .conftest import TEMPLATE_ROOT, run
 from .test_frontend import FRONTEND_SETS
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.slow
 
 SCREENSHOTS = TEMPLATE_ROOT / "test-results" / "e2e-screenshots"
 DEV_STARTUP_SECONDS = 180

@@ -31,7 +31,7 @@ from playwright.sync_api import expect, sync_playwright
 from .conftest import TEMPLATE_ROOT, npm, render, run
 from .test_e2e import template_module
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("production")]
+pytestmark = pytest.mark.slow
 
 ANSWERS = {"database": "postgres"}  # and client_ip_header's default, X-Real-IP
 # Short enough to see several rotations in a test; the answers' values stay 30d and 7d.
@@ -219,7 +219,7 @@ def nginx_configuration(project: Production, tmp: Path, values: dict[str, str]) 
 
 
 # Session-scoped: the tests below are one run against one stack, in order (a sign-up, then
-# sign-ins, then rotation...), and a test worker may tear module fixtures down between them.
+# sign-ins, then rotation...), which nothing may tear down between them (pytest-xdist would).
 @pytest.fixture(scope="session")
 def production(copie_session: Any, node_env: dict[str, str]) -> Iterator[Production]:
     RESULTS.mkdir(parents=True, exist_ok=True)
