@@ -13,10 +13,11 @@ from hooks.matrix import answer_sets
 from .conftest import render, run
 
 ANSWER_SETS = answer_sets()
-# These run the backend's whole suite. The others run its fast tier (-m "not slow"): the slow
+# This set runs the backend's whole suite. The others run its fast tier (-m "not slow"): the slow
 # tests (real servers, real clocks, Hypothesis) depend on the token mode, not on the other answers,
-# and each of them takes two minutes a set; test_e2e, test_floors and test_readme run them too.
-WHOLE_SUITE = {"defaults", "token_mode=shared_secret", "every-claim-type"}
+# and take two minutes a set. The defaults (jwks) run them whole in test_e2e, test_floors and
+# test_readme, shared_secret with postgres and two claims in test_e2e; this set adds every type.
+WHOLE_SUITE = {"every-claim-type"}
 JINJA_LEFTOVERS = re.compile(r"\{%|%\}|\{#|#\}|\{\{ *[a-z_]+ *\}\}")
 
 
