@@ -1,6 +1,7 @@
 """Shared helpers: render the template's working tree and run commands in the result."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,17 @@ def run(
     cmd: list[str], cwd: Path, timeout: float = 600, **kwargs: Any
 ) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def assert_backend_tests_pass(backend: Path, *, fast_tier: bool) -> None:
+    """A rendered backend's pytest passes: some tests passed, none was skipped, and the slow tier
+    was deselected exactly when only the fast tier (-m "not slow") ran."""
+    tier = ["-m", "not slow"] if fast_tier else []
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tier], backend)
+    assert tests.returncode == 0, tests.stdout[-5000:] + tests.stderr[-2000:]
+    summary = tests.stdout.strip().splitlines()[-1]
+    assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
+    assert ("deselected" in summary) == fast_tier, summary
 
 
 def render(copie: Any, answers: dict[str, Any] | None = None) -> Path:

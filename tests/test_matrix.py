@@ -10,7 +10,7 @@ import pytest
 
 from hooks.matrix import answer_sets
 
-from .conftest import render, run
+from .conftest import assert_backend_tests_pass, render, run
 
 ANSWER_SETS = answer_sets()
 # This set runs the backend's whole suite. The others run its fast tier (-m "not slow"): the slow
@@ -51,12 +51,7 @@ def test_renders_a_project_whose_python_is_clean_and_whose_backend_passes_its_te
     types = run([sys.executable, "-m", "mypy"], backend)
     assert types.returncode == 0, types.stdout[-5000:]
 
-    tier = [] if name in WHOLE_SUITE else ["-m", "not slow"]
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tier], backend)
-    assert tests.returncode == 0, tests.stdout[-5000:] + tests.stderr[-2000:]
-    summary = tests.stdout.strip().splitlines()[-1]
-    assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
-    assert ("deselected" in summary) == bool(tier), summary
+    assert_backend_tests_pass(backend, fast_tier=name not in WHOLE_SUITE)
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)

@@ -4,6 +4,11 @@ Each test clones this repository into a temporary folder and releases it there w
 tags: the current template is tagged as the previous release (v0.1.0), then a typical next
 release is committed and tagged (v0.2.0): a fix in a backend module and a new README section.
 A project rendered from v0.1.0 and edited by its owner is then updated to v0.2.0.
+
+After an update the backend's fast tier runs: what an update can break is how files merge
+(imports, an owner's edits, settings), which the fast tier exercises; the slow tier (servers, real
+clocks) tests the same rendered code as a fresh project of these answers, which test_e2e,
+test_matrix and test_readme run whole.
 """
 
 import os
@@ -15,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import TEMPLATE_ROOT, run
+from .conftest import TEMPLATE_ROOT, assert_backend_tests_pass, run
 from .test_production import postgres
 
 pytestmark = pytest.mark.slow
@@ -140,19 +145,6 @@ def readme_commands(project: Path, after: str) -> list[list[str]]:
     ]
 
 
-def assert_backend_fast_tier_passes(project: Path) -> None:
-    """The updated backend's fast tier passes. What an update can break is how files merge
-    (imports, an owner's edits, settings), which the fast tier exercises; the slow tier (servers,
-    real clocks) tests the same rendered code as a fresh project of these answers, whose whole
-    suite test_e2e, test_matrix and test_readme run."""
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow"]
-    tests = run(command, project / "backend")
-    assert tests.returncode == 0, tests.stdout[-4000:]
-    summary = tests.stdout.strip().splitlines()[-1]
-    assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
-    assert "deselected" in summary, summary  # the slow tier exists and was left to the others
-
-
 def test_update_keeps_edits_and_secrets_and_brings_the_release(edited_project: Path) -> None:
     project = edited_project
     env_before = untracked_env_files(project)
@@ -172,7 +164,7 @@ def test_update_keeps_edits_and_secrets_and_brings_the_release(edited_project: P
     assert answers["_commit"] == "v0.2.0"
     assert not any("secret" in key for key in answers if key != "secret_location")
 
-    assert_backend_fast_tier_passes(project)
+    assert_backend_tests_pass(project / "backend", fast_tier=True)
 
 
 def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) -> None:
@@ -199,7 +191,7 @@ def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) ->
     )
     assert HANDLER_EDIT in (project / "backend/my_app/api/routes.py").read_text()
 
-    assert_backend_fast_tier_passes(project)
+    assert_backend_tests_pass(project / "backend", fast_tier=True)
 
 
 # Every release in the CHANGELOG, by the commit it was made at; this repository's history has them.
@@ -257,7 +249,7 @@ def test_update_from_each_release_moves_an_edited_project_to_the_current_layout(
     new_files += ["cli/better_auth.py", "../tests/tokens.py", "../tests/keys.py"]
     for new in [*new_files, "../uv.lock", "../../frontend/package-lock.json"]:
         assert (package / new).is_file(), new
-    assert_backend_fast_tier_passes(project)
+    assert_backend_tests_pass(project / "backend", fast_tier=True)
 
 
 def code_block(readme: str, after: str) -> str:
