@@ -1,5 +1,5 @@
-"""The API started before the frontend, as `npm run dev` starts them: its startup fetch of the
-keys finds nothing, and its first calls, arriving together as the dashboard sends them, must all be
+"""The API started before the frontend, as `npm run dev` starts them: its startup fetches of the
+keys and of the revocation list find nothing, and its first calls, arriving together as the dashboard sends them, must all be
 answered once the frontend is up, none refused because another call's key fetch was running."""
 
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +15,11 @@ def test_api_started_before_the_frontend_answers_its_first_concurrent_calls(
 ) -> None:
     frontend_port, api_port = free_port(), free_port()
     # A second frontend instance (same build, database and secrets) that starts after the API.
-    env = {**stack.env, "JWKS_URL": f"http://localhost:{frontend_port}/api/auth/jwks"}
+    env = {
+        **stack.env,
+        "JWKS_URL": f"http://localhost:{frontend_port}/api/auth/jwks",
+        "REVOCATIONS_URL": f"http://localhost:{frontend_port}/api/auth/revocations",
+    }
     api_url = f"http://localhost:{api_port}"
     with (
         api_server(env, api_port, stack.logs, "api-before-frontend"),

@@ -1,4 +1,5 @@
 import type { BetterAuthPlugin } from "better-auth";
+import type { RevocationListSigner } from "./revocations.ts";
 
 /**
  * The seam between the shared frontend and its token mode. Every mode renders the same two
@@ -6,9 +7,10 @@ import type { BetterAuthPlugin } from "better-auth";
  * tests/token-mode.test.ts makes `tsc` check that this project's files provide them.
  */
 
-/** lib/token-plugins.ts: the Better Auth plugins that make API tokens, if any. */
+/** lib/token-plugins.ts: the plugins that make API tokens, and the revocation list's signer. */
 export interface TokenPluginsRole {
   readonly tokenPlugins: readonly BetterAuthPlugin[];
+  readonly signRevocationList: RevocationListSigner;
 }
 
 /** lib/api-token.ts: the API token of a request's session (server only). */

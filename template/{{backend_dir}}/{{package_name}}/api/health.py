@@ -16,8 +16,11 @@ async def health() -> dict[str, str]:
 
 @router.get("/ready", response_model=dict[str, str])
 async def ready(request: Request) -> JSONResponse:
-    """The API can verify tokens: 503 until the keys are loaded (route traffic here only then)."""
+    """The API can verify tokens: 503 until the keys are loaded and while the revocation list is
+    not fresh enough to check them (route traffic here only then)."""
     verifier: TokenVerifier = request.app.state.token_verifier
-    if await verifier.ready():
-        return JSONResponse({"status": "ready"})
-    return JSONResponse({"status": "no verification keys yet"}, status_code=503)
+    if not await verifier.ready():
+        return JSONResponse({"status": "no verification keys yet"}, status_code=503)
+    if not await verifier.revocations_usable():
+        return JSONResponse({"status": "no fresh revocation list"}, status_code=503)
+    return JSONResponse({"status": "ready"})

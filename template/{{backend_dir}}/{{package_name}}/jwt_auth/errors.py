@@ -37,6 +37,8 @@ class Reason(StrEnum):
     LIFETIME_TOO_LONG = "lifetime_too_long"
     TOKEN_TYPE = "token_type"  # noqa: S105 (a reason code)
     INVALID = "invalid"
+    REVOKED = "revoked"
+    REVOCATIONS_UNAVAILABLE = "revocations_unavailable"
     NOT_OWNER = "not_owner"
     CLAIM_NOT_GRANTED = "claim_not_granted"
 

@@ -1,0 +1,120 @@
+import { type BetterAuthPlugin, type GenericEndpointContext, getCurrentAdapter } from "better-auth";
+import { APIError, createAuthEndpoint } from "better-auth/api";
+
+/**
+ * The revocation list: the sessions that ended before they expired, kept in Better Auth's own
+ * database (every `next start` instance sees the same list) for as long as a token of theirs
+ * could still be valid. The API fetches it, signed, from /api/auth/revocations and refuses those
+ * sessions' tokens within seconds.
+ */
+
+/** The JWS `typ` of a list: the API's access-token check refuses it, so a list is never a token. */
+export const REVOCATION_LIST_TYPE = "revocations+jwt";
+/** A list is valid this long: an old list replayed by someone who answers for the URL expires. */
+export const LIST_LIFETIME_SECONDS = 60;
+/** Beyond a token's lifetime, an entry outlives the largest leeway the API allows. */
+const MAX_LEEWAY_SECONDS = 300;
+/** The most entries one list carries (bounded memory at both ends). */
+const MAX_ENTRIES = 100_000;
+/** Expired entries are swept at most this often, by whichever instance serves the list. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** What a list says: each ended session's id, and until when (epoch seconds) it matters. */
+export interface RevocationListPayload {
+  iat: number;
+  exp: number;
+  sessions: Record<string, number>;
+}
+
+/** Signs a list with the key the API already trusts (this token mode's, lib/token-plugins.ts). */
+export type RevocationListSigner = (
+  ctx: GenericEndpointContext,
+  payload: RevocationListPayload,
+) => Promise<string>;
+
+interface RevokedSession {
+  sessionId: string;
+  expiresAt: Date;
+}
+
+const MODEL = "revokedSession";
+
+export function revocationList(options: {
+  sign: RevocationListSigner;
+  tokenLifetimeSeconds: number;
+}): BetterAuthPlugin {
+  const entryLifetimeMs = (options.tokenLifetimeSeconds + MAX_LEEWAY_SECONDS) * 1000;
+  let lastSweep = 0;
+  return {
+    id: "revocation-list",
+    schema: {
+      [MODEL]: {
+        fields: {
+          sessionId: { type: "string", required: true, unique: true },
+          expiresAt: { type: "date", required: true, index: true },
+        },
+      },
+    },
+    init: (context) => ({
+      options: {
+        databaseHooks: {
+          session: {
+            delete: {
+              // Before the session row goes: if recording fails, the sign-out fails with it and
+              // the session stays whole, never ended at the frontend but alive at the API.
+              // Sign-out, revoke-session(s), a password change or reset, a deleted or banned
+              // user: Better Auth ends sessions through this hook.
+              before: async (session) => {
+                const now = Date.now();
+                // Tokens are issued only while a session lives: one that expired long ago has none.
+                const tokensValidUntil =
+                  Math.min(now, new Date(session.expiresAt).getTime()) + entryLifetimeMs;
+                if (tokensValidUntil <= now) return;
+                // The adapter of the transaction this deletion runs in, if any (a password
+                // change ends sessions in one): the entry commits or rolls back with it.
+                const adapter = await getCurrentAdapter(context.adapter);
+                const known = await adapter.findOne<RevokedSession>({
+                  model: MODEL,
+                  where: [{ field: "sessionId", value: session.id }],
+                });
+                if (known) return;
+                await adapter.create<RevokedSession>({
+                  model: MODEL,
+                  data: { sessionId: session.id, expiresAt: new Date(tokensValidUntil) },
+                });
+              },
+            },
+          },
+        },
+      },
+    }),
+    endpoints: {
+      getRevocationList: createAuthEndpoint("/revocations", { method: "GET" }, async (ctx) => {
+        const now = new Date();
+        if (now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {
+          lastSweep = now.getTime();
+          await ctx.context.adapter.deleteMany({
+            model: MODEL,
+            where: [{ field: "expiresAt", operator: "lte", value: now }],
+          });
+        }
+        const rows = await ctx.context.adapter.findMany<RevokedSession>({
+          model: MODEL,
+          where: [{ field: "expiresAt", operator: "gt", value: now }],
+          limit: MAX_ENTRIES + 1,
+        });
+        if (rows.length > MAX_ENTRIES) {
+          // A partial list would un-revoke sessions: the API keeps its last list instead.
+          throw new APIError("SERVICE_UNAVAILABLE", { message: "revocation list too large" });
+        }
+        const iat = Math.floor(now.getTime() / 1000);
+        const sessions = Object.fromEntries(
+          rows.map((row) => [row.sessionId, Math.ceil(new Date(row.expiresAt).getTime() / 1000)]),
+        );
+        const list = await options.sign(ctx, { iat, exp: iat + LIST_LIFETIME_SECONDS, sessions });
+        ctx.setHeader("Cache-Control", "no-store");
+        return ctx.json({ list });
+      }),
+    },
+  };
+}
