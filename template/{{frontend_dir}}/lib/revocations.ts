@@ -37,14 +37,61 @@ interface RevokedSession {
   expiresAt: Date;
 }
 
+interface SessionRow {
+  id: string;
+  userId: string;
+  expiresAt: Date | string;
+}
+
 const MODEL = "revokedSession";
+
+/**
+ * Endpoints that end every session of a user (but the caller's, for revoke-other-sessions).
+ * Better Auth runs the delete hook for at most 100 rows of such a sweep (its default query
+ * limit), so the first row's hook records them all.
+ */
+const USER_WIDE_PATHS = new Set([
+  "/revoke-sessions",
+  "/revoke-other-sessions",
+  "/change-password",
+  "/reset-password",
+  "/delete-user",
+  "/delete-user/callback",
+]);
+
+type Adapter = Awaited<ReturnType<typeof getCurrentAdapter>>;
 
 export function revocationList(options: {
   sign: RevocationListSigner;
   tokenLifetimeSeconds: number;
-}): BetterAuthPlugin {
+}) {
   const entryLifetimeMs = (options.tokenLifetimeSeconds + MAX_LEEWAY_SECONDS) * 1000;
+  // The requests whose user-wide sweep is recorded already, with the users swept.
+  const swept = new WeakMap<object, Set<string>>();
   let lastSweep = 0;
+
+  /** Record these sessions (those not on the list yet) until their tokens can no longer be valid. */
+  async function record(adapter: Adapter, sessions: SessionRow[]): Promise<void> {
+    const now = Date.now();
+    // Tokens are issued only while a session lives: one that expired long ago has none left.
+    const entries = sessions
+      .map((session) => ({
+        sessionId: session.id,
+        expiresAt: new Date(Math.min(now, new Date(session.expiresAt).getTime()) + entryLifetimeMs),
+      }))
+      .filter((entry) => entry.expiresAt.getTime() > now);
+    if (entries.length === 0) return;
+    const known = await adapter.findMany<RevokedSession>({
+      model: MODEL,
+      where: [{ field: "sessionId", operator: "in", value: entries.map((e) => e.sessionId) }],
+      limit: entries.length,
+    });
+    const listed = new Set(known.map((entry) => entry.sessionId));
+    for (const entry of entries.filter((e) => !listed.has(e.sessionId))) {
+      await adapter.create<RevokedSession>({ model: MODEL, data: entry });
+    }
+  }
+
   return {
     id: "revocation-list",
     schema: {
@@ -60,28 +107,30 @@ export function revocationList(options: {
         databaseHooks: {
           session: {
             delete: {
-              // Before the session row goes: if recording fails, the sign-out fails with it and
-              // the session stays whole, never ended at the frontend but alive at the API.
-              // Sign-out, revoke-session(s), a password change or reset, a deleted or banned
-              // user: Better Auth ends sessions through this hook.
-              before: async (session) => {
-                const now = Date.now();
-                // Tokens are issued only while a session lives: one that expired long ago has none.
-                const tokensValidUntil =
-                  Math.min(now, new Date(session.expiresAt).getTime()) + entryLifetimeMs;
-                if (tokensValidUntil <= now) return;
-                // The adapter of the transaction this deletion runs in, if any (a password
-                // change ends sessions in one): the entry commits or rolls back with it.
+              // Before the session row goes, in the same transaction if there is one: if
+              // recording fails, the session is not ended (never ended at the frontend but
+              // alive at the API). Sign-out, revoke-session(s), a password change or reset, a
+              // deleted user: Better Auth ends sessions through this hook.
+              before: async (session, endpoint) => {
                 const adapter = await getCurrentAdapter(context.adapter);
-                const known = await adapter.findOne<RevokedSession>({
-                  model: MODEL,
-                  where: [{ field: "sessionId", value: session.id }],
+                if (!endpoint || !USER_WIDE_PATHS.has(endpoint.path)) {
+                  return record(adapter, [session]);
+                }
+                const users = swept.get(endpoint) ?? new Set<string>();
+                swept.set(endpoint, users);
+                if (users.has(session.userId)) return;
+                users.add(session.userId);
+                const kept =
+                  endpoint.path === "/revoke-other-sessions"
+                    ? endpoint.context.session?.session.id
+                    : undefined;
+                const sessions = await adapter.findMany<SessionRow>({
+                  model: "session",
+                  where: [{ field: "userId", value: session.userId }],
+                  limit: MAX_ENTRIES,
                 });
-                if (known) return;
-                await adapter.create<RevokedSession>({
-                  model: MODEL,
-                  data: { sessionId: session.id, expiresAt: new Date(tokensValidUntil) },
-                });
+                const ending = [session, ...sessions.filter((s) => s.id !== kept)];
+                await record(adapter, [...new Map(ending.map((s) => [s.id, s])).values()]);
               },
             },
           },
@@ -116,5 +165,5 @@ export function revocationList(options: {
         return ctx.json({ list });
       }),
     },
-  };
+  } satisfies BetterAuthPlugin;
 }
