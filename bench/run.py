@@ -207,23 +207,34 @@ class Variant:
         # The rendered project's own test helpers (backend/tests/), loaded under unique names:
         # every variant's folder is called `tests`.
         tokens = load_module(backend / "tests/tokens.py", f"{package}_tokens")
+        self.lists = load_module(backend / "tests/revocation_lists.py", f"{package}_lists")
+        # One verification is measured without the revocation list (the HTTP table compares).
+        without_list = {"_env_file": None, "revocations_enabled": False}
         if name.startswith("HS"):
             keys = load_module(backend / "tests/keys.py", f"{package}_keys")
             signer = keys.SharedSecret()
-            self.settings = self.settings_class(_env_file=None, api_jwt_secret=signer.key)
+            self.settings = self.settings_class(**without_list, api_jwt_secret=signer.key)
             self.floor_key: Any = signer.key.encode()
         else:
             keys = load_module(backend / "tests/keys.py", f"{package}_keys")
             signer = keys.SigningKey.generate(name)
             self.jwks_server = keys.JwksServer(signer).__enter__()
-            self.settings = self.settings_class(_env_file=None, jwks_url=self.jwks_server.url)
+            self.settings = self.settings_class(**without_list, jwks_url=self.jwks_server.url)
             self.floor_key = signer.private_key.public_key()
         self.tokens = tokens.TokenFactory(
             signer, issuer=self.settings.jwt_issuer, audience=self.settings.jwt_audience
         )
         self.token = self.tokens.token("user-1")
+        self.list_server = self.lists.ListServer().__enter__()
+
+    def serve_revoked(self, count: int) -> int:
+        """Serve a list of `count` ended sessions (none of the benchmark's); its size in bytes."""
+        sessions = [f"ended-{number:026d}" for number in range(count)]
+        self.list_server.serve(self.lists.signed_list(self.tokens, *sessions))
+        return len(self.list_server.body)
 
     def close(self) -> None:
+        self.list_server.__exit__(None, None, None)
         if self.jwks_server:
             self.jwks_server.stop()
 
@@ -409,6 +420,9 @@ end
 """
 BROWSER_USERS = 50
 REUSED_TARGET = 0.85
+# The revocation list's cost on the reused-token path, and the list size it is measured with.
+LIST_ON_TARGET = 0.97
+REVOKED_SESSIONS = 100_000
 
 
 def wrk(url: str, tokens: list[str], workdir: Path) -> dict[str, float]:
@@ -441,12 +455,16 @@ def wrk(url: str, tokens: list[str], workdir: Path) -> dict[str, float]:
 class BenchServer:
     """The generated app plus an open copy of its handler, under uvicorn as `serve` runs it."""
 
-    def __init__(self, variant: Variant, workdir: Path, workers: int) -> None:
+    def __init__(
+        self, variant: Variant, workdir: Path, workers: int, revocations: bool = False
+    ) -> None:
         (workdir / "bench_app.py").write_text(BENCH_APP.format(package=variant.package))
         self.port = free_port()
         env = {
             **os.environ,
             "JWKS_URL": variant.jwks_server.url,
+            "REVOCATIONS_ENABLED": str(revocations).lower(),
+            "REVOCATIONS_URL": variant.list_server.url,
             "PYTHONPATH": f"{workdir}{os.pathsep}{variant.backend}",
         }
         command = [sys.executable, "-m", "uvicorn", "bench_app:app", "--factory"]
@@ -486,7 +504,9 @@ def http_row(label: str, result: dict[str, float], ratio: str = "", target: str 
     ]
 
 
-def bench_http(variant: Variant, workdir: Path) -> tuple[list[list[str]], list[list[str]], int]:
+def bench_http(
+    variant: Variant, workdir: Path
+) -> tuple[list[list[str]], list[list[str]], list[list[str]], int]:
     fetches_before = variant.jwks_server.requests
     users = [variant.tokens.token(f"user-{number}") for number in range(BROWSER_USERS)]
     # More distinct tokens than one run can send: every request carries a token never seen.
@@ -505,6 +525,14 @@ def bench_http(variant: Variant, workdir: Path) -> tuple[list[list[str]], list[l
         reused_two = wrk(f"{server.url}/api/me", users, workdir)
     finally:
         server.stop()
+    listed = {}
+    for count in (0, REVOKED_SESSIONS):
+        variant.serve_revoked(count)
+        server = BenchServer(variant, workdir, workers=1, revocations=True)
+        try:
+            listed[count] = wrk(f"{server.url}/api/me", users, workdir)
+        finally:
+            server.stop()
     ratio = reused["rps"] / open_["rps"]
     new_ratio = every_new["rps"] / open_["rps"]
     assert every_new["requests"] <= len(distinct), "raise NEW_TOKENS: tokens were sent twice"
@@ -523,6 +551,19 @@ def bench_http(variant: Variant, workdir: Path) -> tuple[list[list[str]], list[l
             "-",
         ),
     ]
+    revocations = [
+        http_row(f"GET /api/me, {BROWSER_USERS} users, revocation list off", reused, "1.00x")
+    ]
+    for count, result in listed.items():
+        list_ratio = result["rps"] / reused["rps"]
+        revocations.append(
+            http_row(
+                f"GET /api/me, {BROWSER_USERS} users, list on, {count:,} sessions on it",
+                result,
+                f"{list_ratio:.2f}x",
+                f"{verdict(list_ratio >= LIST_ON_TARGET)} (>= {LIST_ON_TARGET}x)",
+            )
+        )
     scaling = [
         [
             "GET /bench/open",
@@ -537,7 +578,7 @@ def bench_http(variant: Variant, workdir: Path) -> tuple[list[list[str]], list[l
             f"{reused_two['rps'] / reused['rps']:.2f}x",
         ],
     ]
-    return one_process, scaling, fetches
+    return one_process, scaling, revocations, fetches
 
 
 MEMORY_SCRIPT = """
@@ -580,6 +621,7 @@ def bench_memory(variant: Variant) -> list[list[str]]:
                 "PYTHONPATH": str(variant.backend),
                 "API_JWT_SECRET": variant.settings.api_jwt_secret.get_secret_value(),
                 "JWT_CACHE_ENABLED": str(state == "on").lower(),
+                "REVOCATIONS_ENABLED": "false",
             },
             timeout=600,
         )
@@ -590,6 +632,69 @@ def bench_memory(variant: Variant) -> list[list[str]]:
             [label, f"{MEMORY_TOKENS:,}", f"{kept:,}", f"{growth_kib / 1024:.1f} MiB", per_entry]
         )
     return rows
+
+
+LIST_MEMORY_SCRIPT = """
+import asyncio, gc, sys, time, tracemalloc
+from {package}.core.config import Settings
+from {package}.jwt_auth.key_source import open_key_source
+from {package}.jwt_auth.revocations import RevocationList, verified_list
+
+async def held_list(keys, settings, body):
+    algorithms = frozenset(settings.jwt_algorithms)
+    fetched = await verified_list(
+        body, keys.key_for, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+        algorithms=algorithms,
+    )
+    held = RevocationList(max_stale_seconds=60, when_stale="refuse")
+    assert held.offer(fetched) is None
+    return held
+
+async def main():
+    settings = Settings(_env_file=None)  # JWKS_URL from the environment
+    async with open_key_source(settings, frozenset(settings.jwt_algorithms)) as keys:
+        body = open(sys.argv[1], "rb").read()
+        started = time.perf_counter()
+        held = await held_list(keys, settings, body)
+        seconds = time.perf_counter() - started
+        del held
+        gc.collect()
+        tracemalloc.start()
+        held = await held_list(keys, settings, body)
+        gc.collect()
+        kept, peak = tracemalloc.get_traced_memory()
+        print(kept, peak, seconds, len(held.held.sessions))
+
+asyncio.run(main())
+"""
+
+
+def bench_list_memory(variant: Variant, workdir: Path) -> list[list[str]]:
+    """What a process holds for a list of REVOKED_SESSIONS once it is verified (Python's own
+    allocations, tracemalloc), the most it allocates on the way, and the time that takes."""
+    size = variant.serve_revoked(REVOKED_SESSIONS)
+    body = workdir / "revocations.json"
+    body.write_bytes(variant.list_server.body)
+    result = subprocess.run(
+        [sys.executable, "-c", LIST_MEMORY_SCRIPT.format(package=variant.package), str(body)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(variant.backend), "JWKS_URL": variant.jwks_server.url},
+        timeout=600,
+    )
+    kept, peak, seconds, held = result.stdout.split()
+    assert int(held) == REVOKED_SESSIONS, result.stdout
+    return [
+        [
+            variant.name,
+            f"{size / 1024 / 1024:.1f} MiB",
+            f"{int(kept) / 1024 / 1024:.1f} MiB",
+            f"{int(kept) / REVOKED_SESSIONS:.0f} B",
+            f"{int(peak) / 1024 / 1024:.1f} MiB",
+            f"{float(seconds) * 1000:.0f} ms",
+        ]
+    ]
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -662,7 +767,7 @@ def main() -> None:
                     bench_garbage(variants[0]),
                 )
             )
-            one_process, scaling, fetches = bench_http(variants[0], workdir)
+            one_process, scaling, revocations, fetches = bench_http(variants[0], workdir)
             print(
                 f"\n### HTTP, real uvicorn, one process, wrk: 1 thread, 32 connections, "
                 f"{HTTP_SECONDS} s each ({variants[0].name})\n"
@@ -675,6 +780,23 @@ def main() -> None:
             )
             print(
                 f"\nJWKS fetches during the one-process run (startup prefetch included): {fetches}"
+            )
+            print(
+                f"\n### Revocation list: its cost per request (one process, {variants[0].name}; "
+                f"the list fetched every 2 s)\n"
+            )
+            print(
+                table(
+                    ["endpoint", "requests/s", "/ list off", "p50", "p99", "non-2xx", "target"],
+                    revocations,
+                )
+            )
+            print(f"\n### Revocation list: {REVOKED_SESSIONS:,} ended sessions held\n")
+            print(
+                table(
+                    ["alg", "answer", "held", "per session", "peak while verifying", "verify once"],
+                    bench_list_memory(variants[0], workdir),
+                )
             )
             print("\n### Scaling: uvicorn workers on this machine (requests/s)\n")
             print(table(["endpoint", "1 worker", "2 workers", "2 / 1"], scaling))

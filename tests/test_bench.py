@@ -18,6 +18,8 @@ def test_benchmark_script_runs_and_prints_every_table() -> None:
         "### One verification",
         "### Rejecting oversized garbage tokens",
         "### HTTP, real uvicorn, one process",
+        "### Revocation list: its cost per request",
+        "### Revocation list: 100,000 ended sessions held",
         "### Scaling: uvicorn workers",
         "### Memory: RSS growth",
     ]:
@@ -27,3 +29,7 @@ def test_benchmark_script_runs_and_prints_every_table() -> None:
     http = result.stdout.split("### HTTP, real uvicorn, one process", 1)[1].split("JWKS")[0]
     rows = [line for line in http.splitlines() if line.startswith("| GET")]
     assert len(rows) == 3 and all(row.split(" | ")[5] == "0" for row in rows), http
+    # With the list on, every request of the revocation table was answered too.
+    listed = result.stdout.split("### Revocation list: its cost per request", 1)[1].split("###")[0]
+    rows = [line for line in listed.splitlines() if line.startswith("| GET")]
+    assert len(rows) == 3 and all(row.split(" | ")[5] == "0" for row in rows), listed
