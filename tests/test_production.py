@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import ssl
+import statistics
 import subprocess
 import tempfile
 import time
@@ -250,6 +251,7 @@ def production(copie_session: Any, node_env: dict[str, str]) -> Iterator[Product
         api_env = {
             **node_env,
             "JWKS_URL": f"{web}/api/auth/jwks",
+            "REVOCATIONS_URL": f"{web}/api/auth/revocations",
             "CORS_ORIGINS": web,
             "API_PORT": str(api_process_port),
             "API_WORKERS": "2",
@@ -448,6 +450,48 @@ def test_keys_rotate_under_traffic_without_a_refusal_and_a_retired_key_is_refuse
             }
         )
     )
+
+
+REVOCATION_TRIES = 20
+# The API fetches the revocation list every 2 s: a token is refused within that and 1 s more.
+REVOKED_WITHIN_SECONDS = 3.0
+
+
+def test_a_signed_out_sessions_tokens_are_refused_by_every_worker_within_seconds(
+    production: Production,
+) -> None:
+    """Sign in, sign out, and time from the sign-out's answer to the API's first 401, through
+    nginx, two `next start` instances and two API workers; once the bound has passed, no call
+    (whichever worker answers) accepts the token."""
+    latencies = []
+    for number in range(REVOCATION_TRIES):
+        address = f"127.0.3.{number + 1}"  # another client each time: no sign-in limit
+        with (
+            production.client(address=address) as web,
+            production.client(production.api, address=address) as api,
+        ):
+            assert sign_in(web, production.email).status_code == 200
+            token = web.get("/api/auth/token").json()["token"]
+            bearer = {"Authorization": f"Bearer {token}"}
+            assert api.get("/api/me", headers=bearer).status_code == 200
+            assert web.post("/api/auth/sign-out", json={}).status_code == 200
+            signed_out_at = time.monotonic()
+            while (status := api.get("/api/me", headers=bearer).status_code) == 200:
+                assert time.monotonic() - signed_out_at < 10, "still accepted after 10 s"
+                time.sleep(0.02)
+            assert status == 401
+            latencies.append(time.monotonic() - signed_out_at)
+            time.sleep(max(0.0, signed_out_at + REVOKED_WITHIN_SECONDS - time.monotonic()))
+            statuses = [api.get("/api/me", headers=bearer).status_code for _ in range(10)]
+            assert statuses == [401] * 10, statuses
+    summary = {
+        "tries": REVOCATION_TRIES,
+        "min_seconds": round(min(latencies), 2),
+        "median_seconds": round(statistics.median(latencies), 2),
+        "max_seconds": round(max(latencies), 2),
+    }
+    (RESULTS / "revocation.json").write_text(json.dumps(summary))
+    assert max(latencies) <= REVOKED_WITHIN_SECONDS, summary
 
 
 def test_sign_ins_with_spoofed_addresses_are_rate_limited_across_instances(

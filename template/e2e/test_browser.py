@@ -2,7 +2,8 @@
 dashboard showing what the API returned for them (or why not, in words), signs out, and is sent to
 log in again; Better Auth's errors appear next to their fields; every page passes axe-core's
 accessibility checks in light and dark; a return URL never leads to another site; and the forms
-cannot be sent before React runs them. Screenshots: light and dark, desktop and phone."""
+cannot be sent before React runs them; on the sessions page a person ends another device's session
+and changes the password. Screenshots: light and dark, desktop and phone."""
 
 import json
 import re
@@ -15,7 +16,8 @@ import httpx
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from . import chromium
-from .conftest import FRONTEND, Person, Stack, waited_out_rate_limit
+from .conftest import FRONTEND, Person, Stack, sign_up, waited_out_rate_limit
+from .test_sessions import REFUSED_WITHIN_SECONDS, seconds_until_refused
 
 AXE = FRONTEND / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = ["light", "dark"]
@@ -140,8 +142,8 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
 def visit_every_page(
     browser: Browser, stack: Stack, signed_in: dict, scheme: str, size: str
 ) -> Iterator[tuple[str, Page]]:
-    """Yield (name, page) for the home, sign-up, sign-in and dashboard pages, with a signed-in
-    session, in this colour scheme and viewport."""
+    """Yield (name, page) for the home, sign-up, sign-in, dashboard and sessions pages, with a
+    signed-in session, in this colour scheme and viewport."""
     context = browser.new_context(
         base_url=stack.frontend_url,
         color_scheme=scheme,
@@ -156,6 +158,8 @@ def visit_every_page(
         page.goto("/dashboard")
         expect(page.locator('section[data-state="loading"]')).to_have_count(0, timeout=20_000)
         yield "dashboard", page
+        page.goto("/sessions")
+        yield "sessions", page
     finally:
         context.close()
 
@@ -197,4 +201,49 @@ def test_every_page_passes_axe_and_is_shot_light_and_dark_on_desktop_and_phone(
         for page, found in report.items()
     }
     assert not any(serious.values()), serious
-    assert len(report) == 8
+    assert len(report) == 10
+
+
+def test_a_person_ends_another_devices_session_then_changes_the_password(
+    stack: Stack, screenshots: Path
+) -> None:
+    someone = sign_up(stack)  # their first session: another device, with its API token
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        try:
+            page = browser.new_page(base_url=stack.frontend_url)
+            page.goto("/login")
+            sign_in(page, someone.email, someone.password)
+            page.wait_for_url("**/dashboard")
+            page.click("text=Sessions and password")
+            page.wait_for_url("**/sessions")
+            other = page.locator('li[data-session="other"]')
+            expect(other).to_have_count(1)
+            expect(page.locator('li[data-session="current"]')).to_contain_text("This device")
+            page.screenshot(path=screenshots / "4-sessions.png", full_page=True)
+
+            other.get_by_role("button", name=re.compile("End session")).click()
+            expect(other).to_have_count(0)
+            refused_after = seconds_until_refused(stack, someone.user_id, someone.token)
+            assert refused_after <= REFUSED_WITHIN_SECONDS
+
+            page.fill('input[name="currentPassword"]', "not-the-password")
+            page.fill('input[name="password"]', "another-correct-horse")
+            page.click('button:has-text("Change password")')
+            expect(page.locator("#currentPassword-message")).to_have_text(
+                "This is not your current password."
+            )
+            expect(page.locator('input[name="currentPassword"]')).to_be_focused()
+            page.fill('input[name="currentPassword"]', someone.password)
+            with page.expect_navigation(url="**/sessions"):
+                page.click('button:has-text("Change password")')
+            # This device goes on, in a new session; it is the only one.
+            expect(page.locator('li[data-session="current"]')).to_have_count(1)
+            expect(other).to_have_count(0)
+
+            page.click("text=Sign out everywhere")
+            page.wait_for_url("**/login")
+            page.goto("/sessions")
+            expect(page).to_have_url(re.compile(r"/login\?returnUrl=%2Fsessions$"))
+        finally:
+            browser.close()

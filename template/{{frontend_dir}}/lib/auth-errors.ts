@@ -1,12 +1,13 @@
 /** Better Auth's errors, in words a person understands, next to the field they are about. */
 
 export type AuthError = { code?: string; message?: string; status?: number };
-export type FieldName = "name" | "email" | "password";
+export type FieldName = "name" | "email" | "password" | "currentPassword";
 export type FormErrors = { form?: string; fields: Partial<Record<FieldName, string>> };
 
 /** Each code Better Auth answers with, and the field it is about. */
 const ERROR_WORDS: Record<string, [FieldName, string]> = {
   INVALID_EMAIL_OR_PASSWORD: ["password", "Wrong email or password."],
+  INVALID_PASSWORD: ["currentPassword", "This is not your current password."],
   INVALID_EMAIL: ["email", "This is not an email address."],
   USER_ALREADY_EXISTS: ["email", "An account with this email exists already: sign in instead."],
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: [

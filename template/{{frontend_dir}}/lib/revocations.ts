@@ -92,6 +92,19 @@ export function revocationList(options: {
     }
   }
 
+  /** Record every session of this user (but `kept`), before they all end. */
+  async function recordAllSessionsOf(adapter: Adapter, userId: string, kept?: string) {
+    const sessions = await adapter.findMany<SessionRow>({
+      model: "session",
+      where: [{ field: "userId", value: userId }],
+      limit: MAX_ENTRIES,
+    });
+    await record(
+      adapter,
+      sessions.filter((session) => session.id !== kept),
+    );
+  }
+
   return {
     id: "revocation-list",
     schema: {
@@ -124,13 +137,7 @@ export function revocationList(options: {
                   endpoint.path === "/revoke-other-sessions"
                     ? endpoint.context.session?.session.id
                     : undefined;
-                const sessions = await adapter.findMany<SessionRow>({
-                  model: "session",
-                  where: [{ field: "userId", value: session.userId }],
-                  limit: MAX_ENTRIES,
-                });
-                const ending = [session, ...sessions.filter((s) => s.id !== kept)];
-                await record(adapter, [...new Map(ending.map((s) => [s.id, s])).values()]);
+                await recordAllSessionsOf(adapter, session.userId, kept);
               },
             },
           },
@@ -138,6 +145,20 @@ export function revocationList(options: {
       },
     }),
     endpoints: {
+      /** Server only (`auth.api.endUserSessions`): end every session of a user, e.g. a banned one. */
+      endUserSessions: createAuthEndpoint.serverOnly(
+        { method: "POST", metadata: { $Infer: { body: {} as { userId: string } } } },
+        async (ctx) => {
+          const userId: unknown = (ctx.body as { userId?: unknown } | undefined)?.userId;
+          if (typeof userId !== "string") {
+            throw new APIError("BAD_REQUEST", { message: "userId: the user whose sessions end" });
+          }
+          const adapter = await getCurrentAdapter(ctx.context.adapter);
+          await recordAllSessionsOf(adapter, userId);
+          await ctx.context.internalAdapter.deleteUserSessions(userId);
+          return ctx.json({ ended: true });
+        },
+      ),
       getRevocationList: createAuthEndpoint("/revocations", { method: "GET" }, async (ctx) => {
         const now = new Date();
         if (now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {

@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
+import Link from "next/link";
 import { redirect } from "next/navigation";
-import { PageTitle } from "@/components/ui";
+import { PageTitle, secondaryButtonStyle } from "@/components/ui";
 import { loginUrl } from "@/lib/navigation";
 import { auth } from "@/lib/auth";
 import { ApiResults } from "./api-results";
@@ -17,7 +18,10 @@ export default async function DashboardPage() {
         <PageTitle lead={`Signed in as ${session.user.email}.`}>
           Hello, {session.user.name}
         </PageTitle>
-        <div className="mb-8">
+        <div className="mb-8 flex flex-wrap gap-2">
+          <Link href="/sessions" className={secondaryButtonStyle}>
+            Sessions and password
+          </Link>
           <SignOutButton />
         </div>
       </div>

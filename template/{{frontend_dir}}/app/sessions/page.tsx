@@ -1,0 +1,91 @@
+import { headers } from "next/headers";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { Card, PageTitle, linkStyle, secondaryButtonStyle } from "@/components/ui";
+import { auth } from "@/lib/auth";
+import { describeDevice } from "@/lib/devices";
+import { loginUrl } from "@/lib/navigation";
+import { SignOutButton } from "../dashboard/sign-out-button";
+import { endSession, signOutEverywhere } from "./actions";
+import { ChangePasswordForm } from "./change-password-form";
+
+const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+
+export default async function SessionsPage() {
+  const requestHeaders = await headers();
+  const current = await auth.api.getSession({ headers: requestHeaders });
+  if (!current) redirect(loginUrl("/sessions"));
+  const sessions = await auth.api.listSessions({ headers: requestHeaders });
+  // This device first, then the most recently active.
+  sessions.sort(
+    (a, b) =>
+      Number(b.id === current.session.id) - Number(a.id === current.session.id) ||
+      new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime(),
+  );
+
+  return (
+    <>
+      <PageTitle lead="Where you are signed in. Ending a session signs that device out, and its API tokens stop working within seconds.">
+        Sessions and password
+      </PageTitle>
+      <p className="-mt-4 mb-8">
+        <Link href="/dashboard" className={linkStyle}>
+          Back to the dashboard
+        </Link>
+      </p>
+      <h2 className="mb-4 text-lg font-semibold">Signed-in devices</h2>
+      <ul className="mb-6 space-y-3" aria-label="Signed-in devices">
+        {sessions.map((session) => {
+          const thisDevice = session.id === current.session.id;
+          return (
+            <li key={session.id} data-session={thisDevice ? "current" : "other"}>
+              <Card>
+                <div className="flex flex-wrap items-center justify-between gap-4">
+                  <div className="min-w-0 space-y-1">
+                    <p className="font-medium">
+                      {describeDevice(session.userAgent)}
+                      {thisDevice && (
+                        <span className="ml-2 rounded-full bg-indigo-100 px-2 py-0.5 text-xs font-medium text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200">
+                          This device
+                        </span>
+                      )}
+                    </p>
+                    <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                      {session.ipAddress || "Address unknown"} · signed in{" "}
+                      <time dateTime={new Date(session.createdAt).toISOString()}>
+                        {when.format(new Date(session.createdAt))}
+                      </time>
+                      , last active{" "}
+                      <time dateTime={new Date(session.updatedAt).toISOString()}>
+                        {when.format(new Date(session.updatedAt))}
+                      </time>
+                    </p>
+                  </div>
+                  {thisDevice ? (
+                    <SignOutButton />
+                  ) : (
+                    <form action={endSession.bind(null, session.id)}>
+                      <button type="submit" className={secondaryButtonStyle}>
+                        End session
+                        <span className="sr-only"> on {describeDevice(session.userAgent)}</span>
+                      </button>
+                    </form>
+                  )}
+                </div>
+              </Card>
+            </li>
+          );
+        })}
+      </ul>
+      <form action={signOutEverywhere} className="mb-10">
+        <button type="submit" className={secondaryButtonStyle}>
+          Sign out everywhere
+        </button>
+      </form>
+      <h2 className="mb-4 text-lg font-semibold">Change your password</h2>
+      <Card>
+        <ChangePasswordForm />
+      </Card>
+    </>
+  );
+}

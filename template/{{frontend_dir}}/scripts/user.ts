@@ -1,0 +1,50 @@
+/**
+ * The owner's command for one account:
+ *   npm run user -- grant <email> <claim>=<value>   set a custom claim (in their next token)
+ *   npm run user -- end-sessions <email>            sign them out everywhere
+ *   npm run user -- ban <email>                     end their sessions, refuse new ones
+ *   npm run user -- unban <email>
+ * Tokens of ended sessions are refused at the API within seconds (lib/revocations.ts).
+ */
+import { auth } from "../lib/auth.ts";
+import { parseClaim } from "../lib/claim-values.ts";
+
+const USAGE = `Usage: npm run user -- grant <email> <claim>=<value> | end-sessions <email> | ban <email> | unban <email>`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const [command, email, assignment] = process.argv.slice(2);
+if (!command || !email || !["grant", "end-sessions", "ban", "unban"].includes(command)) {
+  fail(USAGE);
+}
+const context = await auth.$context;
+const found = await context.internalAdapter.findUserByEmail(email.toLowerCase());
+if (!found) fail(`No account has the email ${email}.`);
+const userId = found.user.id;
+
+if (command === "grant") {
+  const claim = parseClaim(assignment);
+  if ("error" in claim) fail(claim.error);
+  await context.internalAdapter.updateUser(userId, { [claim.name]: claim.value });
+  console.log(
+    `${email}: ${claim.name} = ${JSON.stringify(claim.value)} from their next API token on.` +
+      " Tokens issued before keep the old value until they expire; to take a claim away at" +
+      " once, also run: npm run user -- end-sessions " +
+      email,
+  );
+} else if (command === "unban") {
+  await context.internalAdapter.updateUser(userId, { banned: false });
+  console.log(`${email} may sign in again.`);
+} else {
+  if (command === "ban") await context.internalAdapter.updateUser(userId, { banned: true });
+  await auth.api.endUserSessions({ body: { userId } });
+  console.log(
+    command === "ban"
+      ? `${email} is banned: signed out everywhere (the API refuses their tokens within seconds), and cannot sign in.`
+      : `${email} is signed out everywhere: the API refuses their tokens within seconds.`,
+  );
+}
+process.exit(0);
