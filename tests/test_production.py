@@ -356,18 +356,28 @@ def test_an_account_made_on_one_instance_signs_in_on_the_other(production: Produ
             json={"name": "Prod Person", "email": production.email, "password": PASSWORD},
         )
         assert signed_up.status_code == 200, signed_up.text
-    with production.client() as client:
-        signed_in = sign_in(client, production.email)
-        assert signed_in.status_code == 200, signed_in.text
-        production.session = client.cookies
-    assert {production.instance_of(signed_up), production.instance_of(signed_in)} == {0, 1}
+    # The API's own fetches (keys, revocation list) pass through nginx too: sign in until the
+    # round robin hands a sign-in to the other instance, each time from another client.
+    made_on = production.instance_of(signed_up)
+    for number in range(1, 11):
+        with production.client(address=f"127.0.2.{number}") as client:
+            signed_in = sign_in(client, production.email)
+            assert signed_in.status_code == 200, signed_in.text
+            if production.instance_of(signed_in) != made_on:
+                production.session = client.cookies
+                break
+    else:
+        pytest.fail("ten sign-ins all reached the instance that made the account")
     assert any(name.startswith("__Secure-") for name in signed_in.cookies), "cookies not Secure"
 
 
 def test_tokens_minted_by_either_instance_are_accepted_by_the_api(production: Production) -> None:
     served_by: set[int] = set()
     with production.client(signed_in=True) as web, production.client(production.api) as api:
-        for _ in range(4):
+        # Until both instances minted one (the API's own fetches shift nginx's round robin).
+        for _ in range(12):
+            if served_by == {0, 1}:
+                break
             answer = web.get("/api/auth/token")
             assert answer.status_code == 200, answer.text
             served_by.add(production.instance_of(answer))
@@ -402,7 +412,12 @@ def test_keys_rotate_under_traffic_without_a_refusal_and_a_retired_key_is_refuse
 ) -> None:
     answers: Counter[int] = Counter()
     kids: list[str] = []
-    with production.client(signed_in=True) as web, production.client(production.api) as api:
+    # Not from 127.0.0.1: the API fetches keys from there, and this test's polling of the key
+    # set would spend that address's rate limit (100 per 10 s) for it.
+    with (
+        production.client(signed_in=True, address="127.0.1.1") as web,
+        production.client(production.api) as api,
+    ):
         first_token = web.get("/api/auth/token").json()["token"]
         token, fetched_at = first_token, time.monotonic()
         kids.append(kid_of(token))
@@ -464,6 +479,19 @@ def test_a_signed_out_sessions_tokens_are_refused_by_every_worker_within_seconds
     nginx, two `next start` instances and two API workers; once the bound has passed, no call
     (whichever worker answers) accepts the token."""
     latencies = []
+    retried: Counter[int] = Counter()
+
+    def status_of(api: httpx.Client, bearer: dict[str, str]) -> int:
+        """The API's answer, retried after a 503 as the frontend's client does (keys rotate
+        every few seconds here: a new key's first token may find its lookup cooling down)."""
+        for _ in range(5):
+            answer = api.get("/api/me", headers=bearer)
+            if answer.status_code != 503:
+                return answer.status_code
+            retried[503] += 1
+            time.sleep(float(answer.headers.get("Retry-After", "1")))
+        return answer.status_code
+
     for number in range(REVOCATION_TRIES):
         address = f"127.0.3.{number + 1}"  # another client each time: no sign-in limit
         with (
@@ -473,22 +501,23 @@ def test_a_signed_out_sessions_tokens_are_refused_by_every_worker_within_seconds
             assert sign_in(web, production.email).status_code == 200
             token = web.get("/api/auth/token").json()["token"]
             bearer = {"Authorization": f"Bearer {token}"}
-            assert api.get("/api/me", headers=bearer).status_code == 200
+            assert status_of(api, bearer) == 200
             assert web.post("/api/auth/sign-out", json={}).status_code == 200
             signed_out_at = time.monotonic()
-            while (status := api.get("/api/me", headers=bearer).status_code) == 200:
+            while (status := status_of(api, bearer)) == 200:
                 assert time.monotonic() - signed_out_at < 10, "still accepted after 10 s"
                 time.sleep(0.02)
             assert status == 401
             latencies.append(time.monotonic() - signed_out_at)
             time.sleep(max(0.0, signed_out_at + REVOKED_WITHIN_SECONDS - time.monotonic()))
-            statuses = [api.get("/api/me", headers=bearer).status_code for _ in range(10)]
+            statuses = [status_of(api, bearer) for _ in range(10)]
             assert statuses == [401] * 10, statuses
     summary = {
         "tries": REVOCATION_TRIES,
         "min_seconds": round(min(latencies), 2),
         "median_seconds": round(statistics.median(latencies), 2),
         "max_seconds": round(max(latencies), 2),
+        "answers_503_retried": retried[503],
     }
     (RESULTS / "revocation.json").write_text(json.dumps(summary))
     assert max(latencies) <= REVOKED_WITHIN_SECONDS, summary
@@ -513,8 +542,10 @@ def test_sign_ins_with_spoofed_addresses_are_rate_limited_across_instances(
     assert statuses[429] >= 6, statuses  # Better Auth allows 3 sign-ins per 10 s per address
     assert set(statuses) <= {401, 429}, statuses
     assert limited_by == {0, 1}, "both instances refuse: the count is shared"
-    rows = production.sql("select count(*) from \"rateLimit\" where key like '%sign-in%'")
-    assert int(rows) == 1, "one count for the one real address, whatever the client sent"
+    keys = production.sql("select key from \"rateLimit\" where key like '%sign-in%'").split()
+    # Counted for the one real address (earlier tests signed in from other ones of their own).
+    assert not [key for key in keys if "203.0.113" in key], keys
+    assert [key for key in keys if key.startswith("127.0.0.1|")], keys
     (RESULTS / "rate-limit.json").write_text(json.dumps(dict(statuses)))
 
 

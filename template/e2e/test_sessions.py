@@ -75,3 +75,15 @@ def test_revocation_latency_over_many_sign_outs(stack: Stack) -> None:
         f"median {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s"
     )
     assert max(latencies) <= REFUSED_WITHIN_SECONDS
+
+
+def test_what_the_api_fetches_for_ever_is_never_rate_limited(stack: Stack) -> None:
+    """The API fetches the list every 2 s and the keys every few minutes, from one address, for
+    as long as it runs; Better Auth's count only resets after a quiet window, so a limit on them
+    would refuse the API one day. 150 fetches in a row (the default limit is 100 per 10 s)."""
+    with stack.frontend_client() as client:
+        lists = {client.get("/api/auth/revocations").status_code for _ in range(150)}
+        # The key set exists in jwks mode only; in either mode it is never refused with a 429.
+        keys = {client.get("/api/auth/jwks").status_code for _ in range(150)}
+    assert lists == {200}, lists
+    assert 429 not in keys, keys

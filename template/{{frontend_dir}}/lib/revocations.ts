@@ -16,6 +16,10 @@ export const LIST_LIFETIME_SECONDS = 60;
 const MAX_LEEWAY_SECONDS = 300;
 /** The most entries one list carries (bounded memory at both ends). */
 const MAX_ENTRIES = 100_000;
+/** A list signed this recently is served again: a flood of fetches costs no query and no signing. */
+const REUSE_LIST_MS = 250;
+/** How many session ids one query looks up. */
+const QUERY_CHUNK = 500;
 /** Expired entries are swept at most this often, by whichever instance serves the list. */
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -69,6 +73,7 @@ export function revocationList(options: {
   // The requests whose user-wide sweep is recorded already, with the users swept.
   const swept = new WeakMap<object, Set<string>>();
   let lastSweep = 0;
+  let lastList: { signedAt: number; list: string } | undefined;
 
   /** Record these sessions (those not on the list yet) until their tokens can no longer be valid. */
   async function record(adapter: Adapter, sessions: SessionRow[]): Promise<void> {
@@ -80,15 +85,18 @@ export function revocationList(options: {
         expiresAt: new Date(Math.min(now, new Date(session.expiresAt).getTime()) + entryLifetimeMs),
       }))
       .filter((entry) => entry.expiresAt.getTime() > now);
-    if (entries.length === 0) return;
-    const known = await adapter.findMany<RevokedSession>({
-      model: MODEL,
-      where: [{ field: "sessionId", operator: "in", value: entries.map((e) => e.sessionId) }],
-      limit: entries.length,
-    });
-    const listed = new Set(known.map((entry) => entry.sessionId));
-    for (const entry of entries.filter((e) => !listed.has(e.sessionId))) {
-      await adapter.create<RevokedSession>({ model: MODEL, data: entry });
+    // In chunks: a database caps the values one query may bind (SQLite: 32,766).
+    for (let start = 0; start < entries.length; start += QUERY_CHUNK) {
+      const chunk = entries.slice(start, start + QUERY_CHUNK);
+      const known = await adapter.findMany<RevokedSession>({
+        model: MODEL,
+        where: [{ field: "sessionId", operator: "in", value: chunk.map((e) => e.sessionId) }],
+        limit: chunk.length,
+      });
+      const listed = new Set(known.map((entry) => entry.sessionId));
+      for (const entry of chunk.filter((e) => !listed.has(e.sessionId))) {
+        await adapter.create<RevokedSession>({ model: MODEL, data: entry });
+      }
     }
   }
 
@@ -160,7 +168,11 @@ export function revocationList(options: {
         },
       ),
       getRevocationList: createAuthEndpoint("/revocations", { method: "GET" }, async (ctx) => {
+        ctx.setHeader("Cache-Control", "no-store");
         const now = new Date();
+        if (lastList && now.getTime() - lastList.signedAt < REUSE_LIST_MS) {
+          return ctx.json({ list: lastList.list });
+        }
         if (now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {
           lastSweep = now.getTime();
           await ctx.context.adapter.deleteMany({
@@ -182,7 +194,7 @@ export function revocationList(options: {
           rows.map((row) => [row.sessionId, Math.ceil(new Date(row.expiresAt).getTime() / 1000)]),
         );
         const list = await options.sign(ctx, { iat, exp: iat + LIST_LIFETIME_SECONDS, sessions });
-        ctx.setHeader("Cache-Control", "no-store");
+        lastList = { signedAt: now.getTime(), list };
         return ctx.json({ list });
       }),
     },

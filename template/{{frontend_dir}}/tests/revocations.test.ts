@@ -86,11 +86,11 @@ describe("the revocation list", () => {
     expect(phone.sessionId).not.toBe(laptop.sessionId);
   });
 
-  it("lists every session of a user who signs out everywhere, past Better Auth's 100-row limit", async () => {
+  it("lists every session of a user who signs out everywhere, past Better Auth's 100-row limit and one query's chunk", async () => {
     const first = await signUp();
     const context = await auth.$context;
     const more = [];
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < 520; i++) {
       more.push((await context.internalAdapter.createSession(first.userId)).id);
     }
     await auth.api.revokeSessions({ headers: first.headers });

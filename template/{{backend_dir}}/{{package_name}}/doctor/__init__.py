@@ -5,16 +5,54 @@ module of the token mode (key_checks.py).
 """
 
 from ..core.config import Settings
+from ..jwt_auth.key_source import open_key_source
+from ..jwt_auth.revocations import RevocationFollower, list_client
 from .checks import Report, Status, describe_settings
 from .key_checks import check_keys
 
 
 async def check_configuration(settings: Settings, frontend_url: str) -> Report:
-    """The settings, the key source (fetched as the API would), and the clocks."""
+    """The settings, the key source (fetched as the API would), the clocks, and the revocation
+    list (fetched and verified as the API would)."""
     report = Report()
     report.add("settings", Status.OK, describe_settings(settings))
     await check_keys(report, settings, frontend_url)
+    await check_revocations(report, settings)
     return report
 
 
-__all__ = ["Report", "Status", "check_configuration"]
+async def check_revocations(report: Report, settings: Settings) -> None:
+    if not settings.revocations_enabled:
+        report.add(
+            "sessions",
+            Status.WARN,
+            "the revocation list is off (REVOCATIONS_ENABLED=false): a session that ends keeps "
+            "its tokens valid until they expire",
+        )
+        return
+    algorithms = frozenset(settings.jwt_algorithms)
+    async with open_key_source(settings, algorithms) as keys, list_client(settings) as client:
+        follower = RevocationFollower(
+            settings,
+            client=client,
+            keys=keys.key_for,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            algorithms=algorithms,
+            leeway_seconds=settings.jwt_leeway_seconds,
+        )
+        failure = await follower.fetch()
+    if failure is None:
+        count = len(follower.list.held.sessions)
+        report.add("sessions", Status.OK, f"{follower.url}: a valid list, {count} ended session(s)")
+        return
+    report.add(
+        "sessions",
+        Status.FAIL,
+        f"{follower.url}: no valid revocation list ({failure}); the API refuses every token with "
+        f"503 once it has had none for {settings.revocations_max_stale_seconds:g} s. Is the "
+        "frontend up, at REVOCATIONS_URL, and signing with the key (or secret) the API trusts?",
+    )
+
+
+__all__ = ["Report", "Status", "check_configuration", "check_revocations"]
