@@ -613,13 +613,13 @@ def test_nginx_closes_idle_upstream_connections_before_the_servers_behind_it_do(
     upstreams = re.findall(r"^upstream \S+ \{$(.*?)^\}$", site, re.DOTALL | re.MULTILINE)
     timeouts = [re.search(r"keepalive_timeout (\d+)s;", block) for block in upstreams]
     assert len(upstreams) == 2 and all(t and int(t.group(1)) < 5 for t in timeouts), upstreams
-    with production.client(signed_in=True) as web:
-        token = web.get("/api/auth/token").json()["token"]
-    user_id = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["sub"]
     statuses = []
-    with production.client(production.api) as api:
+    with production.client(signed_in=True) as web, production.client(production.api) as api:
         for _ in range(4):
             time.sleep(5.0)  # as long as the servers keep an idle connection
+            # A fresh token each time, as a browser has: keys rotate every few seconds here.
+            token = web.get("/api/auth/token").json()["token"]
+            user_id = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["sub"]
             answer = api.post(
                 f"/api/{user_id}/tasks",
                 json={"title": "after a pause"},
