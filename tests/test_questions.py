@@ -212,7 +212,8 @@ def test_production_answers_shape_better_auth(copie: Any) -> None:
     assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "X-Client-IP")' in config
     auth = (behind_proxy / "frontend/lib/auth.ts").read_text()
     assert "ipAddressHeaders: clientIpHeader ? [clientIpHeader] : []" in auth
-    assert 'rateLimit: { storage: "database" }' in auth
+    assert 'storage: "database",' in auth  # limits shared by every instance
+    assert 'customRules: { "/jwks": false, "/revocations": false }' in auth
     jwks = (behind_proxy / "frontend/lib/token-plugins.ts").read_text()
     assert "process.env.JWT_KEY_ROTATION_SECONDS ?? 43200" in jwks
     assert "process.env.JWT_KEY_GRACE_SECONDS ?? 604800" in jwks
