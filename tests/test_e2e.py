@@ -266,8 +266,8 @@ def test_test_command_runs_every_suite_and_all_pass(
     assert collected and int(collected.group(1)) >= 20, listed.stdout[-2000:]
     assert e2e_summary == f"{collected.group(1)} passed", e2e_summary  # none skipped
     assert re.search(r"Tests\s+\d+ passed", output), output[-4000:]  # vitest
-    shots = ["1-sign-up", "2-dashboard", "3-signed-out"]
-    for page in ["home", "signup", "login", "dashboard"]:
+    shots = ["1-sign-up", "2-dashboard", "3-signed-out", "4-sessions"]
+    for page in ["home", "signup", "login", "dashboard", "sessions"]:
         shots += [
             f"{page}-{scheme}-{size}"
             for scheme in ["light", "dark"]
@@ -276,7 +276,7 @@ def test_test_command_runs_every_suite_and_all_pass(
     for shot in shots:
         assert (screenshots / f"{shot}.png").stat().st_size > 1000, shot
     axe = json.loads((screenshots / "axe.json").read_text())  # written by the browser test
-    assert len(axe) == 8 and not any(
+    assert len(axe) == 10 and not any(
         v["impact"] in {"serious", "critical"} for found in axe.values() for v in found
     )
 
