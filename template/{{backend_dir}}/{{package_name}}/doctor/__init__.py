@@ -51,7 +51,8 @@ async def check_revocations(report: Report, settings: Settings) -> None:
         Status.FAIL,
         f"{follower.url}: no valid revocation list ({failure}); the API refuses every token with "
         f"503 once it has had none for {settings.revocations_max_stale_seconds:g} s. Is the "
-        "frontend up, at REVOCATIONS_URL, and signing with the key (or secret) the API trusts?",
+        "frontend up, at REVOCATIONS_URL, signing with the key (or secret) the API trusts, for the "
+        "same JWT_ISSUER and JWT_AUDIENCE?",
     )
 
 
