@@ -73,3 +73,14 @@ def npm(args: list[str], cwd: Path, env: dict[str, str]) -> str:
         f"npm {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     )
     return result.stdout
+
+
+def generate_api_client(project: Path, env: dict[str, str], frontend_dir: str = "frontend") -> None:
+    """What `npm run setup` does for a new project's API client, with the frontend installed:
+    the backend's packages (no extras), the root's tools, then `npm run generate:api`."""
+    backend = project / "backend"
+    synced = run([str(TOOLS_BIN / "uv"), "sync", "--locked", "--python", sys.executable], backend)
+    assert synced.returncode == 0, synced.stderr[-3000:]
+    npm(["ci", "--no-audit", "--no-fund"], project, env)
+    generated = npm(["run", "generate:api"], project, env)
+    assert f"to {frontend_dir}/lib/openapi/" in generated, generated

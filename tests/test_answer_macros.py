@@ -106,7 +106,7 @@ def test_endpoints_become_plain_data_with_owner_claims_and_body() -> None:
     assert result["errors"] == []
     tasks, create, stats = result["items"]
     assert (tasks["name"], tasks["owner"], tasks["has_body"]) == ("get_tasks", True, False)
-    assert tasks["ts_path"] == "/api/${encodeURIComponent(userId)}/tasks"
+    assert (tasks["ts_name"], tasks["ts_path_values"]) == ("getTasks", ["user_id: userId"])
     assert (create["name"], create["has_body"]) == ("create_tasks", True)
     assert stats["requires"] == [
         {"claim": "role", "py_name": "role", "py_value": '"admin"', "shown": "role=admin"}

@@ -113,6 +113,7 @@ def test_setup_installs_both_halves_and_creates_the_tables(
     assert setup.returncode == 0, setup.stdout[-4000:] + setup.stderr[-4000:]
     assert_installed(default_project)
     assert "created table user" in setup.stdout and "created table jwks" in setup.stdout
+    assert "Wrote the API client for 6 endpoints to frontend/lib/openapi/." in setup.stdout
     assert not (default_project.path / "backend/.env").exists()  # jwks: the API holds no secret
     private = ["frontend/.env.local", "frontend/data", "frontend/data/auth.db"]
     modes = {name: stat.S_IMODE((default_project.path / name).stat().st_mode) for name in private}
@@ -120,6 +121,7 @@ def test_setup_installs_both_halves_and_creates_the_tables(
     again = run(["npm", "run", "setup"], default_project.path, env=node_env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "Database is up to date." in again.stdout
+    assert "Wrote the API client" not in again.stdout  # yours from now on: npm run generate:api
 
 
 def test_setup_says_what_to_do_when_the_database_does_not_exist(
@@ -266,6 +268,7 @@ def test_test_command_runs_every_suite_and_all_pass(
     assert collected and int(collected.group(1)) >= 20, listed.stdout[-2000:]
     assert e2e_summary == f"{collected.group(1)} passed", e2e_summary  # none skipped
     assert re.search(r"Tests\s+\d+ passed", output), output[-4000:]  # vitest
+    assert "The API client in frontend/lib/openapi/ matches the backend's schema." in output
     shots = ["1-sign-up", "2-dashboard", "3-signed-out", "4-sessions"]
     for page in ["home", "signup", "login", "dashboard", "sessions"]:
         shots += [
@@ -279,6 +282,67 @@ def test_test_command_runs_every_suite_and_all_pass(
     assert len(axe) == 10 and not any(
         v["impact"] in {"serious", "critical"} for found in axe.values() for v in found
     )
+
+
+BILLING_HANDLER = """
+
+@router.get("/api/billing")
+async def get_billing(user: CurrentUser) -> EndpointResponse:
+    return EndpointResponse(endpoint="GET /api/billing", caller=Caller.of(user), placeholder="-")
+"""
+BILLING_CALL = """import { browserApi } from "@/lib/browser-api";
+import * as api from "@/lib/openapi";
+
+export async function plan(): Promise<string> {
+  const { data } = await api.getBilling({ client: browserApi });
+  return data.%s ?? "none";
+}
+"""
+
+
+@pytest.mark.parametrize("project_fixture", ["default_project", "postgres_project"])
+def test_the_api_client_follows_the_backend_through_generate_api(
+    request: pytest.FixtureRequest, node_env: dict[str, str], project_fixture: str
+) -> None:
+    """An owner adds an endpoint and a response field: `npm test` fails at once, naming them;
+    `npm run generate:api` writes the client again, and the new function and field are typed."""
+    project: SetUpProject = request.getfixturevalue(project_fixture)
+    routes = next((project.path / "backend").glob("*/api/routes.py"))
+    schemas = routes.with_name("schemas.py")
+    probe = project.path / "frontend" / "lib" / "billing-probe.ts"
+    originals = {path: path.read_text() for path in (routes, schemas)}
+    tsc = ["npx", "tsc", "--noEmit"]
+    try:
+        routes.write_text(originals[routes] + BILLING_HANDLER)
+        schemas.write_text(
+            originals[schemas].replace(
+                "    placeholder: str\n", '    placeholder: str\n    plan: str = "free"\n'
+            )
+        )
+        stale = run(["npm", "test"], project.path, env=node_env)
+        assert stale.returncode != 0
+        assert "GET /api/billing (getBilling): a new endpoint" in stale.stderr, stale.stderr
+        assert "GET /api/me (getMe): its EndpointResponse changed" in stale.stderr, stale.stderr
+        assert "Run `npm run generate:api`" in stale.stderr
+        assert "passed" not in stale.stdout  # no suite ran
+
+        generated = run(["npm", "run", "generate:api"], project.path, env=node_env)
+        assert generated.returncode == 0, generated.stderr
+        checked = run(["npm", "run", "check:api"], project.path, env=node_env)
+        assert checked.returncode == 0, checked.stderr
+        probe.write_text(BILLING_CALL % "plan")
+        typed = run(tsc, probe.parent.parent, env=node_env)
+        assert typed.returncode == 0, typed.stdout[-3000:]
+        probe.write_text(BILLING_CALL % "plann")  # a typo the generated types catch
+        mistyped = run(tsc, probe.parent.parent, env=node_env)
+        assert "Property 'plann' does not exist" in mistyped.stdout, mistyped.stdout[-3000:]
+    finally:
+        probe.unlink(missing_ok=True)
+        for path, text in originals.items():
+            path.write_text(text)
+        run(["npm", "run", "generate:api"], project.path, env=node_env)
+    restored = run(["npm", "run", "check:api"], project.path, env=node_env)
+    assert restored.returncode == 0, restored.stderr
 
 
 def test_refusal_run_is_part_of_the_suite(default_project: SetUpProject) -> None:

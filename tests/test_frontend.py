@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import npm, render, run
+from .conftest import generate_api_client, npm, render, run
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +57,8 @@ def test_frontend_installs_checks_tests_migrates_and_builds(
         assert "created table jwks" in result.stdout
     else:
         npm(["ci", "--no-audit", "--no-fund"], frontend, node_env)  # its lock matches
+    # The API client is generated from the backend's schema (a new project's `npm run setup`).
+    generate_api_client(frontend.parent, node_env, frontend.name)
     npm(["run", "format:check"], frontend, node_env)
     npm(["run", "typecheck"], frontend, node_env)
     tests = npm(["test"], frontend, node_env)

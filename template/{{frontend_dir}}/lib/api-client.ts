@@ -1,5 +1,6 @@
 /**
- * Calls the FastAPI backend with `Authorization: Bearer <token>`.
+ * The API's generated client (lib/openapi/, `npm run generate:api`) with one transport that sends
+ * `Authorization: Bearer <token>`:
  *
  * - keeps the token in memory until shortly before it expires;
  * - when several requests need a token at once, fetches one for all of them;
@@ -11,6 +12,10 @@
  *   allowed; other failures reject with `ApiError` carrying the status and the JSON error body.
  */
 import { decodeJwt } from "jose";
+import { type Client, createClient, createConfig } from "./openapi/client/index.ts";
+
+/** What the generated functions take as `client`. */
+export type ApiClient = Client;
 
 export class ApiError extends Error {
   constructor(
@@ -43,8 +48,6 @@ export class ForbiddenError extends ApiError {
   }
 }
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-
 export interface ApiClientOptions {
   baseUrl: string;
   /** A fresh token, or null when nobody is signed in. */
@@ -55,17 +58,25 @@ export interface ApiClientOptions {
   refreshMarginSeconds?: number;
   /** Wait this long before the one retry of a 503 (milliseconds). */
   unavailableRetryDelayMs?: number;
-  fetch?: typeof fetch;
+  fetch?: (request: Request) => Promise<Response>;
   now?: () => number;
   sleep?: (milliseconds: number) => Promise<void>;
 }
 
-export interface ApiClient {
-  request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T>;
+/** A client for the generated functions: `getMe({ client })`. */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  return createClient(
+    createConfig({
+      baseUrl: options.baseUrl,
+      throwOnError: true,
+      fetch: authenticatedFetch(options),
+    }),
+  );
 }
 
-export function createApiClient(options: ApiClientOptions): ApiClient {
-  const send = options.fetch ?? ((input, init) => fetch(input, init));
+/** The transport: the bearer token, its cache, the retries and the typed errors. */
+export function authenticatedFetch(options: ApiClientOptions): typeof fetch {
+  const send = options.fetch ?? ((request) => fetch(request));
   const now = options.now ?? (() => Date.now() / 1000);
   const margin = options.refreshMarginSeconds ?? 30;
   const retryDelay = options.unavailableRetryDelayMs ?? 1000;
@@ -88,43 +99,37 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return pending;
   }
 
-  function call(method: HttpMethod, path: string, bearer: string, body: unknown) {
-    const headers: Record<string, string> = { Authorization: `Bearer ${bearer}` };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    return send(`${options.baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-
   function unauthenticated(body: unknown = null): never {
     options.onUnauthenticated();
     throw new UnauthorizedError(body);
   }
 
-  return {
-    async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
-      const first = await token();
-      if (!first) unauthenticated();
-      let response = await call(method, path, first, body);
-      if (response.status === 503) {
-        await sleep(retryDelay);
-        response = await call(method, path, first, body);
-      }
-      if (response.status === 401) {
-        // Only drop the token that was refused: concurrent 401s then share one renewal.
-        if (cached?.token === first) cached = null;
-        const second = await token();
-        if (!second) unauthenticated(await errorBody(response));
-        response = await call(method, path, second, body);
-        if (response.status === 401) unauthenticated(await errorBody(response));
-      }
-      if (response.status === 403) throw new ForbiddenError(await errorBody(response));
-      if (!response.ok) throw new ApiError(response.status, await errorBody(response));
-      if (response.status === 204) return undefined as T;
-      return (await response.json()) as T;
-    },
+  return async (input, init) => {
+    const request = new Request(input, init);
+    // A request's body can be read once: each try sends a copy.
+    const call = (bearer: string) => {
+      const attempt = request.clone();
+      attempt.headers.set("Authorization", `Bearer ${bearer}`);
+      return send(attempt);
+    };
+    const first = await token();
+    if (!first) unauthenticated();
+    let response = await call(first);
+    if (response.status === 503) {
+      await sleep(retryDelay);
+      response = await call(first);
+    }
+    if (response.status === 401) {
+      // Only drop the token that was refused: concurrent 401s then share one renewal.
+      if (cached?.token === first) cached = null;
+      const second = await token();
+      if (!second) unauthenticated(await errorBody(response));
+      response = await call(second);
+      if (response.status === 401) unauthenticated(await errorBody(response));
+    }
+    if (response.status === 403) throw new ForbiddenError(await errorBody(response));
+    if (!response.ok) throw new ApiError(response.status, await errorBody(response));
+    return response;
   };
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
-import { ApiError, ForbiddenError, UnauthorizedError, createApiClient } from "../lib/api-client.ts";
+import {
+  type ApiClient,
+  ApiError,
+  ForbiddenError,
+  UnauthorizedError,
+  createApiClient,
+} from "../lib/api-client.ts";
 
 const NOW = 1_800_000_000;
 
@@ -18,7 +24,7 @@ function json(status: number, body: unknown): Response {
 
 function setup(responses: Response[], tokens: (string | null)[] = [token("a"), token("b")]) {
   const getToken = vi.fn(async () => tokens.shift() ?? null);
-  const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => {
+  const fetch = vi.fn(async (_request: Request) => {
     const next = responses.shift();
     if (!next) throw new Error("no more responses");
     return next;
@@ -30,33 +36,54 @@ function setup(responses: Response[], tokens: (string | null)[] = [token("a"), t
     baseUrl: "http://api.test",
     getToken,
     onUnauthenticated,
-    fetch: fetch as unknown as typeof globalThis.fetch,
+    fetch,
     now: () => now,
     sleep,
   });
   const advance = (seconds: number) => {
     now += seconds;
   };
-  const authorization = (call: number) =>
-    (fetch.mock.calls[call][1]?.headers as Record<string, string>).Authorization;
+  const authorization = (call: number) => fetch.mock.calls[call][0].headers.get("Authorization");
   return { client, getToken, fetch, onUnauthenticated, sleep, advance, authorization };
+}
+
+/** What the generated functions do: a request through the client, its parsed body back. */
+async function request(
+  client: ApiClient,
+  method: "GET" | "POST" | "DELETE",
+  url: string,
+  body?: unknown,
+) {
+  return (await client.request({ method, url, body })).data;
 }
 
 describe("createApiClient", () => {
   it("sends the token as a bearer credential and returns the JSON body", async () => {
     const { client, fetch, authorization } = setup([json(200, { ok: true })]);
-    await expect(client.request("GET", "/api/me")).resolves.toEqual({ ok: true });
-    expect(fetch.mock.calls[0][0]).toBe("http://api.test/api/me");
+    await expect(request(client, "GET", "/api/me")).resolves.toEqual({ ok: true });
+    expect(fetch.mock.calls[0][0].url).toBe("http://api.test/api/me");
     expect(authorization(0)).toBe(`Bearer ${token("a")}`);
   });
 
   it("sends a JSON body with its content type", async () => {
     const { client, fetch } = setup([json(200, {})]);
-    await client.request("POST", "/api/tasks", { title: "x" });
-    const init = fetch.mock.calls[0][1]!;
-    expect(init.method).toBe("POST");
-    expect(init.body).toBe('{"title":"x"}');
-    expect((init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
+    await request(client, "POST", "/api/tasks", { title: "x" });
+    const sent = fetch.mock.calls[0][0];
+    expect(sent.method).toBe("POST");
+    expect(await sent.text()).toBe('{"title":"x"}');
+    expect(sent.headers.get("Content-Type")).toBe("application/json");
+  });
+
+  it("encodes path parameters into the URL", async () => {
+    const { client, fetch } = setup([json(200, {})]);
+    await client.get({ url: "/api/{user_id}/tasks", path: { user_id: "a b/c" } });
+    expect(fetch.mock.calls[0][0].url).toBe("http://api.test/api/a%20b%2Fc/tasks");
+  });
+
+  it("sends the same body again when it retries", async () => {
+    const { client, fetch } = setup([json(401, {}), json(200, {})]);
+    await request(client, "POST", "/api/tasks", { title: "x" });
+    expect(await fetch.mock.calls[1][0].text()).toBe('{"title":"x"}');
   });
 
   it("keeps the token until shortly before it expires", async () => {
@@ -65,12 +92,12 @@ describe("createApiClient", () => {
       json(200, {}),
       json(200, {}),
     ]);
-    await client.request("GET", "/one");
+    await request(client, "GET", "/one");
     advance(600);
-    await client.request("GET", "/two");
+    await request(client, "GET", "/two");
     expect(getToken).toHaveBeenCalledTimes(1);
     advance(290); // 10 s before exp: inside the 30 s margin
-    await client.request("GET", "/three");
+    await request(client, "GET", "/three");
     expect(getToken).toHaveBeenCalledTimes(2);
     expect(authorization(2)).toBe(`Bearer ${token("b")}`);
   });
@@ -78,9 +105,9 @@ describe("createApiClient", () => {
   it("fetches one token for requests that need it at the same time", async () => {
     const { client, getToken } = setup([json(200, {}), json(200, {}), json(200, {})]);
     await Promise.all([
-      client.request("GET", "/a"),
-      client.request("GET", "/b"),
-      client.request("GET", "/c"),
+      request(client, "GET", "/a"),
+      request(client, "GET", "/b"),
+      request(client, "GET", "/c"),
     ]);
     expect(getToken).toHaveBeenCalledTimes(1);
   });
@@ -90,7 +117,7 @@ describe("createApiClient", () => {
       json(401, { detail: "expired" }),
       json(200, { ok: true }),
     ]);
-    await expect(client.request("GET", "/api/me")).resolves.toEqual({ ok: true });
+    await expect(request(client, "GET", "/api/me")).resolves.toEqual({ ok: true });
     expect(getToken).toHaveBeenCalledTimes(2);
     expect(authorization(0)).toBe(`Bearer ${token("a")}`);
     expect(authorization(1)).toBe(`Bearer ${token("b")}`);
@@ -102,7 +129,7 @@ describe("createApiClient", () => {
       json(401, {}),
       json(401, { detail: "nope" }),
     ]);
-    const failure = client.request("GET", "/api/me");
+    const failure = request(client, "GET", "/api/me");
     await expect(failure).rejects.toBeInstanceOf(UnauthorizedError);
     await expect(failure).rejects.toMatchObject({ status: 401, body: { detail: "nope" } });
     expect(fetch).toHaveBeenCalledTimes(2);
@@ -111,7 +138,7 @@ describe("createApiClient", () => {
 
   it("sends the person to sign in when there is no session", async () => {
     const { client, fetch, onUnauthenticated } = setup([], [null]);
-    await expect(client.request("GET", "/api/me")).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(request(client, "GET", "/api/me")).rejects.toBeInstanceOf(UnauthorizedError);
     expect(fetch).not.toHaveBeenCalled();
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
   });
@@ -121,7 +148,7 @@ describe("createApiClient", () => {
       json(503, { detail: "Token verification is temporarily unavailable" }),
       json(200, { ok: true }),
     ]);
-    await expect(client.request("GET", "/api/me")).resolves.toEqual({ ok: true });
+    await expect(request(client, "GET", "/api/me")).resolves.toEqual({ ok: true });
     expect(sleep).toHaveBeenCalledExactlyOnceWith(1000);
     expect(fetch).toHaveBeenCalledTimes(2);
     expect(authorization(1)).toBe(`Bearer ${token("a")}`);
@@ -129,7 +156,7 @@ describe("createApiClient", () => {
 
   it("gives up after one retry of a 503", async () => {
     const { client, fetch } = setup([json(503, {}), json(503, { detail: "still down" })]);
-    const failure = client.request("GET", "/api/me");
+    const failure = request(client, "GET", "/api/me");
     await expect(failure).rejects.toBeInstanceOf(ApiError);
     await expect(failure).rejects.toMatchObject({ status: 503, detail: "still down" });
     expect(fetch).toHaveBeenCalledTimes(2);
@@ -137,7 +164,7 @@ describe("createApiClient", () => {
 
   it("raises a typed error on 403 without redirecting", async () => {
     const { client, onUnauthenticated } = setup([json(403, { detail: "insufficient" })]);
-    const failure = client.request("GET", "/api/admin/stats");
+    const failure = request(client, "GET", "/api/admin/stats");
     await expect(failure).rejects.toBeInstanceOf(ForbiddenError);
     await expect(failure).rejects.toMatchObject({ status: 403, detail: "insufficient" });
     expect(onUnauthenticated).not.toHaveBeenCalled();
@@ -145,12 +172,12 @@ describe("createApiClient", () => {
 
   it("returns nothing for 204", async () => {
     const { client } = setup([new Response(null, { status: 204 })]);
-    await expect(client.request("DELETE", "/api/x")).resolves.toBeUndefined();
+    await expect(request(client, "DELETE", "/api/x")).resolves.toBeNull();
   });
 
   it("carries the status and the JSON error body of other failures", async () => {
     const { client } = setup([json(422, { detail: [{ msg: "field required" }] })]);
-    const failure = client.request("POST", "/api/x", {});
+    const failure = request(client, "POST", "/api/x", {});
     await expect(failure).rejects.toBeInstanceOf(ApiError);
     await expect(failure).rejects.toMatchObject({
       status: 422,
@@ -160,7 +187,7 @@ describe("createApiClient", () => {
 
   it("keeps a non-JSON error body as text", async () => {
     const { client } = setup([new Response("Bad gateway", { status: 502 })]);
-    await expect(client.request("GET", "/api/x")).rejects.toMatchObject({
+    await expect(request(client, "GET", "/api/x")).rejects.toMatchObject({
       status: 502,
       body: "Bad gateway",
     });

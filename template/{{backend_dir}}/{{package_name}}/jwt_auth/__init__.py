@@ -28,6 +28,7 @@ from .errors import (
     KeySourceUnavailable,
     MissingToken,
 )
+from .openapi import ProtectedRoute
 from .settings import AuthSettings
 from .verifier import TokenVerifier, open_verifier
 
@@ -45,6 +46,7 @@ __all__ = [
     "MissingToken",
     "OptionalUser",
     "OwnerUser",
+    "ProtectedRoute",
     "TokenVerifier",
     "current_user",
     "open_verifier",
