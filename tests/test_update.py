@@ -243,10 +243,12 @@ def test_update_from_each_release_moves_an_edited_project_to_the_current_layout(
     package = project / "backend/my_app"
     moved_away = ["cli.py", "core/doctor.py", "jwt_auth/diagnosis.py", "jwt_auth/testing.py"]
     moved_away += ["cli/jwks.py", "jwt_auth/jwks.py", "jwt_auth/keys.py", "core/better_auth.py"]
+    moved_away += ["../../frontend/lib/api.ts"]  # the generated client (setup) replaces it
     for moved in [*moved_away, "doctor/jwks.py", "../tests/jwks_keys.py"]:
         assert not (package / moved).exists(), f"{moved} is left behind"
     new_files = ["cli/token.py", "doctor/key_checks.py", "jwt_auth/key_source.py", "token_mode.py"]
     new_files += ["cli/better_auth.py", "../tests/tokens.py", "../tests/keys.py"]
+    new_files += ["cli/openapi.py", "../../scripts/generate-api.mjs"]
     for new in [*new_files, "../uv.lock", "../../frontend/package-lock.json"]:
         assert (package / new).is_file(), new
     assert_backend_tests_pass(project / "backend", fast_tier=True)
