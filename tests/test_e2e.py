@@ -325,6 +325,7 @@ def test_the_api_client_follows_the_backend_through_generate_api(
         assert "GET /api/me (getMe): its EndpointResponse changed" in stale.stderr, stale.stderr
         assert "Run `npm run generate:api`" in stale.stderr
         assert "passed" not in stale.stdout  # no suite ran
+        assert not list(probe.parent.glob(".openapi-*")), "the check left its scratch folder"
 
         generated = run(["npm", "run", "generate:api"], project.path, env=node_env)
         assert generated.returncode == 0, generated.stderr
