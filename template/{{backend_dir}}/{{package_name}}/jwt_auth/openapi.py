@@ -11,6 +11,7 @@ from typing import Any
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from .claims import Claims
 from .dependencies import ClaimRequirement, require_owner
 
 
@@ -34,7 +35,8 @@ class ProtectedRoute(APIRoute):
         required: dict[str, object] = {}
         for call in calls:
             if isinstance(call, ClaimRequirement):
-                required.update(call.expected)
+                #  takes field names; readers of the schema see the token's names.
+                required.update({Claims.token_name(name): v for name, v in call.expected.items()})
         rules = []
         extra: dict[str, Any] = {}
         if required:
