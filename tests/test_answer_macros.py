@@ -114,13 +114,27 @@ def test_endpoints_become_plain_data_with_owner_claims_and_body() -> None:
     assert stats["summary"] == "GET /api/admin/stats [role=admin]" and not stats["owner"]
 
 
+def test_an_endpoint_may_require_a_confirmed_email_without_declaring_a_claim() -> None:
+    result = parsed("parse_endpoints", ["GET /api/billing [email_verified=true]"], [])
+    assert result["errors"] == []
+    assert result["items"][0]["requires"] == [
+        {
+            "claim": "email_verified",
+            "py_name": "email_verified",
+            "py_value": "True",
+            "shown": "email_verified=true",
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("endpoints", "message"),
     [
         (["FETCH /api/me"], '"FETCH" is not a supported method'),
         (["GET api/me"], "the path must start with /"),
         (["GET /api/me", "get /api/me"], "duplicates"),
-        (["GET /api/x [plan=pro]"], 'requires claim "plan", which is not'),
+        (["GET /api/x [plan=pro]"], 'requires claim "plan", which is neither a declared'),
+        (["GET /api/x [email_verified=maybe]"], 'value of "email_verified" '),
         (["GET /health"], "used by the backend itself"),
         ([], "must be a non-empty list"),
     ],

@@ -270,7 +270,16 @@ def test_test_command_runs_every_suite_and_all_pass(
     assert re.search(r"Tests\s+\d+ passed", output), output[-4000:]  # vitest
     assert "The API client in frontend/lib/openapi/ matches the backend's schema." in output
     shots = ["1-sign-up", "2-dashboard", "3-signed-out", "4-sessions"]
-    for page in ["home", "signup", "login", "dashboard", "sessions"]:
+    pages = [
+        "home",
+        "signup",
+        "login",
+        "forgot-password",
+        "reset-password",
+        "dashboard",
+        "sessions",
+    ]
+    for page in pages:
         shots += [
             f"{page}-{scheme}-{size}"
             for scheme in ["light", "dark"]
@@ -279,22 +288,22 @@ def test_test_command_runs_every_suite_and_all_pass(
     for shot in shots:
         assert (screenshots / f"{shot}.png").stat().st_size > 1000, shot
     axe = json.loads((screenshots / "axe.json").read_text())  # written by the browser test
-    assert len(axe) == 10 and not any(
+    assert len(axe) == 2 * len(pages) and not any(
         v["impact"] in {"serious", "critical"} for found in axe.values() for v in found
     )
 
 
-BILLING_HANDLER = """
+PLAN_HANDLER = """
 
-@router.get("/api/billing")
-async def get_billing(user: CurrentUser) -> EndpointResponse:
-    return EndpointResponse(endpoint="GET /api/billing", caller=Caller.of(user), placeholder="-")
+@router.get("/api/plan")
+async def get_plan(user: CurrentUser) -> EndpointResponse:
+    return EndpointResponse(endpoint="GET /api/plan", caller=Caller.of(user), placeholder="-")
 """
-BILLING_CALL = """import { browserApi } from "@/lib/browser-api";
+PLAN_CALL = """import { browserApi } from "@/lib/browser-api";
 import * as api from "@/lib/openapi";
 
 export async function plan(): Promise<string> {
-  const { data } = await api.getBilling({ client: browserApi });
+  const { data } = await api.getPlan({ client: browserApi });
   return data.%s ?? "none";
 }
 """
@@ -309,11 +318,11 @@ def test_the_api_client_follows_the_backend_through_generate_api(
     project: SetUpProject = request.getfixturevalue(project_fixture)
     routes = next((project.path / "backend").glob("*/api/routes.py"))
     schemas = routes.with_name("schemas.py")
-    probe = project.path / "frontend" / "lib" / "billing-probe.ts"
+    probe = project.path / "frontend" / "lib" / "plan-probe.ts"
     originals = {path: path.read_text() for path in (routes, schemas)}
     tsc = ["npx", "tsc", "--noEmit"]
     try:
-        routes.write_text(originals[routes] + BILLING_HANDLER)
+        routes.write_text(originals[routes] + PLAN_HANDLER)
         schemas.write_text(
             originals[schemas].replace(
                 "    placeholder: str\n", '    placeholder: str\n    plan: str = "free"\n'
@@ -321,7 +330,7 @@ def test_the_api_client_follows_the_backend_through_generate_api(
         )
         stale = run(["npm", "test"], project.path, env=node_env)
         assert stale.returncode != 0
-        assert "GET /api/billing (getBilling): a new endpoint" in stale.stderr, stale.stderr
+        assert "GET /api/plan (getPlan): a new endpoint" in stale.stderr, stale.stderr
         assert "GET /api/me (getMe): its EndpointResponse changed" in stale.stderr, stale.stderr
         assert "Run `npm run generate:api`" in stale.stderr
         assert "passed" not in stale.stdout  # no suite ran
@@ -331,10 +340,10 @@ def test_the_api_client_follows_the_backend_through_generate_api(
         assert generated.returncode == 0, generated.stderr
         checked = run(["npm", "run", "check:api"], project.path, env=node_env)
         assert checked.returncode == 0, checked.stderr
-        probe.write_text(BILLING_CALL % "plan")
+        probe.write_text(PLAN_CALL % "plan")
         typed = run(tsc, probe.parent.parent, env=node_env)
         assert typed.returncode == 0, typed.stdout[-3000:]
-        probe.write_text(BILLING_CALL % "plann")  # a typo the generated types catch
+        probe.write_text(PLAN_CALL % "plann")  # a typo the generated types catch
         mistyped = run(tsc, probe.parent.parent, env=node_env)
         assert "Property 'plann' does not exist" in mistyped.stdout, mistyped.stdout[-3000:]
     finally:

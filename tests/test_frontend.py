@@ -23,6 +23,7 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
             "GET /api/{user_id}/projects/{project_id}",
             "POST /api/{user_id}/projects",
             "GET /api/admin/stats [role=admin, tier=3]",
+            "GET /api/billing [email_verified=true]",
         ],
     },
     "es256-secrets-dir-list-and-bool-claims": {

@@ -160,6 +160,7 @@ class Production:
     database_url: str
     instances: list[Service]
     services: list[Service] = field(default_factory=list)
+    mailbox: Any = None  # the template's e2e/mailbox.py Mailbox: the mail the instances sent
     email: str = ""
     session: httpx.Cookies = field(default_factory=httpx.Cookies)
 
@@ -236,10 +237,16 @@ def production(copie_session: Any, node_env: dict[str, str]) -> Iterator[Product
     web_port, api_port = free_port(), free_port()
     instance_ports, api_process_port = [free_port(), free_port()], free_port()
     web, api = f"https://localhost:{web_port}", f"https://localhost:{api_port}"
-    with postgres() as database_url:
+    smtp_port = free_port()
+    with (
+        postgres() as database_url,
+        template_module("e2e/mailbox.py").smtp_server(smtp_port) as mailbox,
+    ):
         frontend_env = {
             **node_env,
             "DATABASE_URL": database_url,
+            "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "EMAIL_FROM": "My App <no-reply@example.com>",
             "BETTER_AUTH_URL": web,
             "NEXT_PUBLIC_API_URL": api,
             "JWT_KEY_ROTATION_SECONDS": str(ROTATION_SECONDS),
@@ -281,7 +288,7 @@ def production(copie_session: Any, node_env: dict[str, str]) -> Iterator[Product
             ]
             services += instances
             production = Production(
-                project_dir, web, api, trusted, database_url, instances, services
+                project_dir, web, api, trusted, database_url, instances, services, mailbox
             )
             main = nginx_configuration(
                 production,
@@ -627,3 +634,36 @@ def test_nginx_closes_idle_upstream_connections_before_the_servers_behind_it_do(
             )
             statuses.append(answer.status_code)
     assert statuses == [200] * 4, statuses
+
+
+def test_mailed_links_lead_to_the_public_origin_and_reset_a_password_once(
+    production: Production,
+) -> None:
+    """Through nginx: the confirmation mailed at sign-up and a reset link both use the public
+    https origin; the reset link, followed through the proxy, sets a new password once."""
+    email = f"mail-{secrets.token_hex(4)}@example.com"
+    with production.client(address="127.0.0.21") as client:
+        signed_up = client.post(
+            "/api/auth/sign-up/email", json={"email": email, "password": PASSWORD, "name": "M"}
+        )
+        assert signed_up.status_code == 200, signed_up.text
+        confirm = production.mailbox.wait_for(email, "Confirm your email")
+        assert confirm.link.startswith(f"{production.web}/api/auth/verify-email?token=")
+
+        asked = client.post(
+            "/api/auth/request-password-reset",
+            json={"email": email, "redirectTo": "/reset-password"},
+        )
+        assert asked.status_code == 200, asked.text
+        reset = production.mailbox.wait_for(email, "Reset your")
+        assert reset.link.startswith(f"{production.web}/api/auth/reset-password/")
+        followed = client.get(reset.link.removeprefix(production.web))
+        assert followed.status_code == 302
+        token = followed.headers["location"].split("token=", 1)[1]
+        new_password = "another-correct-horse-9"
+        body = {"newPassword": new_password, "token": token}
+        assert client.post("/api/auth/reset-password", json=body).status_code == 200
+        again = client.post("/api/auth/reset-password", json=body)
+        assert again.status_code == 400 and again.json()["code"] == "INVALID_TOKEN"
+        assert sign_in(client, email).status_code == 401  # the old password
+        assert sign_in(client, email, new_password).status_code == 200

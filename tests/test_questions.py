@@ -42,7 +42,10 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"protected_endpoints": ["GET /api/{id}/x/{id}"]}, "appears twice"),
     ({"protected_endpoints": ["GET /api/me", "get /api/me"]}, "duplicates"),
     ({"protected_endpoints": ["GET /api/{a}/x", "GET /api/{b}/x"]}, "duplicates"),
-    ({"protected_endpoints": ["GET /api/x [plan=pro]"]}, 'requires claim "plan", which is not'),
+    (
+        {"protected_endpoints": ["GET /api/x [plan=pro]"]},
+        'requires claim "plan", which is neither a declared custom claim nor email_verified',
+    ),
     ({"protected_endpoints": ["GET /api/x [role]"]}, "write a claim requirement as"),
     ({"protected_endpoints": ["GET /health"]}, "used by the backend itself"),
     ({"protected_endpoints": ["GET /ready"]}, "used by the backend itself"),
@@ -205,6 +208,19 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
         assert f"async def {handler}(" in routes
 
 
+def test_email_verification_answer_sets_the_default_that_the_environment_overrides(
+    copie: Any,
+) -> None:
+    for answer in ["off", "optional", "required"]:
+        project = render(copie, {"email_verification": answer})
+        config = (project / "frontend/lib/config.ts").read_text()
+        assert f'process.env.EMAIL_VERIFICATION ?? "{answer}"' in config
+        env_example = (project / "frontend/.env.example").read_text()
+        assert f"# EMAIL_VERIFICATION={answer}\n" in env_example
+        readme = (project / "README.md").read_text()
+        assert ("Emails are not confirmed" in readme) == (answer == "off")
+
+
 def test_production_answers_shape_better_auth(copie: Any) -> None:
     """The proxy's header is the only address Better Auth reads; rotation is in seconds."""
     behind_proxy = render(copie, {"client_ip_header": "X-Client-IP", "signing_key_rotation": "12h"})
@@ -213,7 +229,8 @@ def test_production_answers_shape_better_auth(copie: Any) -> None:
     auth = (behind_proxy / "frontend/lib/auth.ts").read_text()
     assert "ipAddressHeaders: clientIpHeader ? [clientIpHeader] : []" in auth
     assert 'storage: "database",' in auth  # limits shared by every instance
-    assert 'customRules: { "/jwks": false, "/revocations": false }' in auth
+    assert '"/jwks": false,\n      "/revocations": false,' in auth  # fetched by the API
+    assert '"/request-password-reset": { window: 60, max: 3 },' in auth  # mail, per client
     jwks = (behind_proxy / "frontend/lib/token-plugins.ts").read_text()
     assert "process.env.JWT_KEY_ROTATION_SECONDS ?? 43200" in jwks
     assert "process.env.JWT_KEY_GRACE_SECONDS ?? 604800" in jwks

@@ -1,7 +1,7 @@
 /** Better Auth's errors, in words a person understands, next to the field they are about. */
 
 export type AuthError = { code?: string; message?: string; status?: number };
-export type FieldName = "name" | "email" | "password" | "currentPassword";
+export type FieldName = "name" | "email" | "password" | "currentPassword" | "confirmPassword";
 export type FormErrors = { form?: string; fields: Partial<Record<FieldName, string>> };
 
 /** Each code Better Auth answers with, and the field it is about. */
@@ -16,11 +16,22 @@ const ERROR_WORDS: Record<string, [FieldName, string]> = {
   ],
   PASSWORD_TOO_SHORT: ["password", "This password is too short: use at least 8 characters."],
   PASSWORD_TOO_LONG: ["password", "This password is too long."],
+  PASSWORDS_DIFFER: ["confirmPassword", "The two passwords differ: type the same one twice."],
+  EMAIL_NOT_VERIFIED: ["email", "Confirm your email first: follow the link we mailed you."],
 };
+
+/** A reset link that was used already, or is too old. */
+export const INVALID_TOKEN = "INVALID_TOKEN";
 
 export function describeAuthError(error: AuthError, failure: string): FormErrors {
   const known = error.code ? ERROR_WORDS[error.code] : undefined;
   if (known) return { fields: { [known[0]]: known[1] } };
+  if (error.code === "TOO_MANY_EMAILS") {
+    return {
+      form: "Too many emails to this address. Wait a few minutes, then try again.",
+      fields: {},
+    };
+  }
   if (error.status === 429) {
     return { form: "Too many attempts. Wait a few seconds, then try again.", fields: {} };
   }

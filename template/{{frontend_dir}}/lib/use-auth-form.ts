@@ -4,17 +4,19 @@ import { type FormEvent, useState } from "react";
 import { type AuthError, describeAuthError, type FormErrors } from "./auth-errors.ts";
 import { useHydrated } from "./use-hydrated.ts";
 
-type AuthResult = { error: AuthError | null };
+type AuthResult = { data?: unknown; error: AuthError | null };
+/** Where a form leads once sent: a page (loaded whole), or what to do with Better Auth's answer. */
+type Done = string | ((data: unknown) => void);
 
 /**
  * The submit handling the sign-in and sign-up forms share: send the form to Better Auth, show
- * its errors next to their fields and move the focus to the first one, or go to `destination`
- * with a full page load (nothing rendered or cached for the signed-out visitor survives). The
- * form stays disabled until React runs and while it is sent.
+ * its errors next to their fields and move the focus to the first one, or go to `done` with a
+ * full page load (nothing rendered or cached for the signed-out visitor survives), or call it.
+ * The form stays disabled until React runs and while it is sent.
  */
 export function useAuthForm(
   send: (form: FormData) => Promise<AuthResult>,
-  destination: string,
+  done: Done,
   failure: string,
 ) {
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -34,7 +36,8 @@ export function useAuthForm(
     }
     setPending(false);
     if (!result.error) {
-      window.location.assign(destination);
+      if (typeof done === "string") window.location.assign(done);
+      else done(result.data);
       return;
     }
     const described = describeAuthError(result.error, failure);
@@ -44,5 +47,5 @@ export function useAuthForm(
     if (target instanceof HTMLElement) target.focus();
   }
 
-  return { errors, onSubmit, pending, disabled: pending || !hydrated };
+  return { errors, setErrors, onSubmit, pending, disabled: pending || !hydrated };
 }

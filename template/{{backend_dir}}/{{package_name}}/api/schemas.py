@@ -12,12 +12,20 @@ class Caller(BaseModel):
 
     user_id: str
     email: str | None
+    # Whether the email was confirmed by a mailed link (Better Auth's emailVerified).
+    email_verified: bool
     name: str | None
     claims: dict[str, Any]
 
     @classmethod
     def of(cls, user: Claims) -> "Caller":
-        return cls(user_id=user.sub, email=user.email, name=user.name, claims=user.custom_claims())
+        return cls(
+            user_id=user.sub,
+            email=user.email,
+            email_verified=user.email_verified is True,
+            name=user.name,
+            claims=user.custom_claims(),
+        )
 
 
 class EndpointResponse(BaseModel):

@@ -1,9 +1,11 @@
 import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { ResendVerification } from "@/components/resend-verification";
 import { PageTitle, secondaryButtonStyle } from "@/components/ui";
-import { loginUrl } from "@/lib/navigation";
 import { auth } from "@/lib/auth";
+import { emailVerification } from "@/lib/config";
+import { loginUrl } from "@/lib/navigation";
 import { ApiResults } from "./api-results";
 import { SignOutButton } from "./sign-out-button";
 
@@ -12,8 +14,22 @@ export default async function DashboardPage() {
   const session = await auth.api.getSession({ headers: await headers() });
   if (!session) redirect(loginUrl("/dashboard"));
 
+  const askToConfirm = emailVerification !== "off" && !session.user.emailVerified;
+
   return (
     <>
+      {askToConfirm && (
+        <aside
+          aria-label="Confirm your email"
+          className="mb-8 space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+        >
+          <p>
+            Please confirm your email: follow the link we mailed to{" "}
+            <strong className="wrap-anywhere">{session.user.email}</strong>.
+          </p>
+          <ResendVerification email={session.user.email} />
+        </aside>
+      )}
       <div className="flex flex-wrap items-start justify-between gap-x-4">
         <PageTitle lead={`Signed in as ${session.user.email}.`}>
           Hello, {session.user.name}

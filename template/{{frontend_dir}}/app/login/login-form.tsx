@@ -1,17 +1,25 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
+import { ResendVerification } from "@/components/resend-verification";
 import { Field, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useAuthForm } from "@/lib/use-auth-form";
 
 export function LoginForm({ returnUrl }: { returnUrl: string }) {
+  // The address of an account whose email is not confirmed yet, once sign-in said so.
+  const [unconfirmed, setUnconfirmed] = useState<string>();
   const { errors, onSubmit, pending, disabled } = useAuthForm(
-    (form) =>
-      authClient.signIn.email({
-        email: String(form.get("email")),
+    async (form) => {
+      const email = String(form.get("email"));
+      const result = await authClient.signIn.email({
+        email,
         password: String(form.get("password")),
-      }),
+      });
+      setUnconfirmed(result.error?.code === "EMAIL_NOT_VERIFIED" ? email : undefined);
+      return result;
+    },
     returnUrl,
     "Could not sign in",
   );
@@ -26,6 +34,7 @@ export function LoginForm({ returnUrl }: { returnUrl: string }) {
         required
         error={errors.fields.email}
       />
+      {unconfirmed && <ResendVerification email={unconfirmed} />}
       <Field
         name="password"
         label="Password"
@@ -34,6 +43,11 @@ export function LoginForm({ returnUrl }: { returnUrl: string }) {
         required
         error={errors.fields.password}
       />
+      <p className="-mt-3 text-right text-sm">
+        <Link href="/forgot-password" className={linkStyle}>
+          Forgot password?
+        </Link>
+      </p>
       <FormMessage>{errors.form}</FormMessage>
       <SubmitButton pending={pending} disabled={disabled}>
         {pending ? "Signing in…" : "Sign in"}

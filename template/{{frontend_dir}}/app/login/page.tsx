@@ -5,12 +5,14 @@ import { LoginForm } from "./login-form";
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ returnUrl?: string | string[] }>;
+  searchParams: Promise<{ returnUrl?: string | string[]; reset?: string | string[] }>;
 }) {
-  const { returnUrl } = await searchParams;
+  const { returnUrl, reset } = await searchParams;
+  const lead =
+    reset === "done" ? "Your password is changed: sign in with the new one." : "Welcome back.";
   return (
     <div className="mx-auto max-w-sm">
-      <PageTitle lead="Welcome back.">Sign in</PageTitle>
+      <PageTitle lead={<span role="status">{lead}</span>}>Sign in</PageTitle>
       <Card>
         <LoginForm returnUrl={safeReturnUrl(returnUrl)} />
       </Card>

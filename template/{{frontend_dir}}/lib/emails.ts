@@ -1,0 +1,57 @@
+import type { Mail } from "./mail.ts";
+
+/** The messages Better Auth asks the site to send: short, the same words in HTML and text. */
+
+interface Message {
+  subject: string;
+  lead: string;
+  action: string;
+  after: string;
+}
+
+export function passwordResetMail(appName: string, to: string, link: string): Mail {
+  return compose(appName, to, link, {
+    subject: `Reset your ${appName} password`,
+    lead: `Someone (we hope you) asked to reset the password of your ${appName} account.`,
+    action: "Choose a new password",
+    after:
+      "The link works once, within an hour. Setting a new password signs you out everywhere " +
+      "else. If you did not ask for this, ignore this email: your password stays as it is.",
+  });
+}
+
+export function verificationMail(appName: string, to: string, link: string): Mail {
+  return compose(appName, to, link, {
+    subject: `Confirm your email for ${appName}`,
+    lead: `Please confirm that ${to} is your email address for ${appName}.`,
+    action: "Confirm my email",
+    after: "If you did not create an account, ignore this email.",
+  });
+}
+
+function compose(appName: string, to: string, link: string, message: Message): Mail {
+  const text = [message.lead, "", `${message.action}: ${link}`, "", message.after, "", appName];
+  const html = `<!doctype html>
+<html lang="en">
+  <body style="margin:0;padding:24px;background:#f4f4f5;font-family:system-ui,sans-serif;color:#18181b">
+    <div style="max-width:480px;margin:0 auto;padding:24px;background:#ffffff;border-radius:12px">
+      <p style="margin:0 0 16px;font-weight:600">${escape(appName)}</p>
+      <p style="margin:0 0 24px">${escape(message.lead)}</p>
+      <p style="margin:0 0 24px">
+        <a href="${escape(link)}" style="display:inline-block;padding:10px 16px;background:#4f46e5;color:#ffffff;border-radius:8px;text-decoration:none;font-weight:600">${escape(message.action)}</a>
+      </p>
+      <p style="margin:0 0 8px;font-size:13px;color:#52525b">${escape(message.after)}</p>
+      <p style="margin:0;font-size:13px;color:#52525b;word-break:break-all">${escape(link)}</p>
+    </div>
+  </body>
+</html>
+`;
+  return { to, subject: message.subject, text: text.join("\n"), html, link };
+}
+
+function escape(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!,
+  );
+}
