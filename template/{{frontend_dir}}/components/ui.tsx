@@ -68,6 +68,39 @@ export function Field({
   );
 }
 
+/** The email field every auth form starts with. */
+export function EmailField({ error }: { error?: string }) {
+  return (
+    <Field name="email" label="Email" type="email" autoComplete="email" required error={error} />
+  );
+}
+
+/** A password being chosen: as long as Better Auth requires (8 characters, its default). */
+export function NewPasswordField({
+  name = "password",
+  label,
+  hint,
+  error,
+}: {
+  name?: string;
+  label: string;
+  hint?: string;
+  error?: string;
+}) {
+  return (
+    <Field
+      name={name}
+      label={label}
+      type="password"
+      autoComplete="new-password"
+      minLength={8}
+      required
+      hint={hint}
+      error={error}
+    />
+  );
+}
+
 /** The form's own message (not about one field), announced when it appears. */
 export function FormMessage({ children }: { children?: ReactNode }) {
   return (

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { Field, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
+import { EmailField, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useAuthForm } from "@/lib/use-auth-form";
 
@@ -26,8 +26,8 @@ export function ForgotPasswordForm() {
     return (
       <div role="status" className="space-y-4">
         <p>
-          If an account uses <strong className="wrap-anywhere">{sentTo}</strong>, we sent it a link to
-          choose a new password. It works once, within an hour.
+          If an account uses <strong className="wrap-anywhere">{sentTo}</strong>, we sent it a link
+          to choose a new password. It works once, within an hour.
         </p>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           No mail? Look in the spam folder, or{" "}
@@ -41,14 +41,7 @@ export function ForgotPasswordForm() {
   }
   return (
     <form onSubmit={onSubmit} className="space-y-5">
-      <Field
-        name="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        error={errors.fields.email}
-      />
+      <EmailField error={errors.fields.email} />
       <FormMessage>{errors.form}</FormMessage>
       <SubmitButton pending={pending} disabled={disabled}>
         {pending ? "Sending…" : "Send me a link"}

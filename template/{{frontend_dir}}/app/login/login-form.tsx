@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { ResendVerification } from "@/components/resend-verification";
-import { Field, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
+import { EmailField, Field, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useAuthForm } from "@/lib/use-auth-form";
 
@@ -26,14 +26,7 @@ export function LoginForm({ returnUrl }: { returnUrl: string }) {
 
   return (
     <form onSubmit={onSubmit} className="space-y-5">
-      <Field
-        name="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        error={errors.fields.email}
-      />
+      <EmailField error={errors.fields.email} />
       {unconfirmed && <ResendVerification email={unconfirmed} />}
       <Field
         name="password"

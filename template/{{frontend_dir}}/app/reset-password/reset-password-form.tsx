@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/components/ui";
+import { FormMessage, NewPasswordField, SubmitButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { INVALID_TOKEN } from "@/lib/auth-errors";
 import { useAuthForm } from "@/lib/use-auth-form";
@@ -26,23 +26,14 @@ export function ResetPasswordForm({ token }: { token: string }) {
   if (expired) return <ExpiredLink />;
   return (
     <form onSubmit={onSubmit} className="space-y-5">
-      <Field
-        name="password"
+      <NewPasswordField
         label="New password"
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
         hint="At least 8 characters. You are signed out everywhere else."
         error={errors.fields.password}
       />
-      <Field
+      <NewPasswordField
         name="confirmPassword"
         label="The new password again"
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
         error={errors.fields.confirmPassword}
       />
       <FormMessage>{errors.form}</FormMessage>

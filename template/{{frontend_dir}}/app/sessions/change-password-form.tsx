@@ -1,6 +1,6 @@
 "use client";
 
-import { Field, FormMessage, SubmitButton } from "@/components/ui";
+import { Field, FormMessage, NewPasswordField, SubmitButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useAuthForm } from "@/lib/use-auth-form";
 
@@ -27,13 +27,8 @@ export function ChangePasswordForm() {
         required
         error={errors.fields.currentPassword}
       />
-      <Field
-        name="password"
+      <NewPasswordField
         label="New password"
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
         hint="At least 8 characters. Your other sessions end."
         error={errors.fields.password}
       />

@@ -3,7 +3,14 @@
 import Link from "next/link";
 import { useState } from "react";
 import { ResendVerification } from "@/components/resend-verification";
-import { Field, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
+import {
+  EmailField,
+  Field,
+  FormMessage,
+  NewPasswordField,
+  SubmitButton,
+  linkStyle,
+} from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useAuthForm } from "@/lib/use-auth-form";
 
@@ -41,21 +48,9 @@ export function SignupForm() {
   return (
     <form onSubmit={onSubmit} className="space-y-5">
       <Field name="name" label="Name" autoComplete="name" required error={errors.fields.name} />
-      <Field
-        name="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        error={errors.fields.email}
-      />
-      <Field
-        name="password"
+      <EmailField error={errors.fields.email} />
+      <NewPasswordField
         label="Password"
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
         hint="At least 8 characters."
         error={errors.fields.password}
       />
