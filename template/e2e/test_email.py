@@ -34,6 +34,8 @@ VERIFIED_ONLY = [
     for method, path, owner, requires in ENDPOINTS
     if requires == {"email_verified": True} and not owner
 ]
+# A confirmation link whose token Better Auth refuses, as it refuses an expired one.
+BROKEN_CONFIRMATION_LINK = "/api/auth/verify-email?token=not-a-token&callbackURL=%2Fdashboard"
 
 
 def assert_readable(mail: Received, subject: str) -> None:
@@ -133,6 +135,10 @@ def test_an_email_confirmed_from_the_mail_reaches_the_api(stack: Stack, mailbox:
                 refused = call(stack.api_url, method, path, "-", api_token(page))
                 assert refused.status_code == 403, (path, refused.text)
 
+            # A link that fails (expired, or tampered with as here) says so where it leads.
+            page.goto(BROKEN_CONFIRMATION_LINK)
+            page.wait_for_url("**/dashboard?error=*")
+            expect(banner).to_contain_text("That confirmation link has expired or is not valid.")
             banner.get_by_role("button", name="Send the link again").click()
             expect(banner).to_contain_text(f"Sent to {email}.")
             mail = mailbox.wait_for(email, "Confirm your email", count=2)
@@ -186,8 +192,12 @@ def test_a_required_confirmation_holds_sign_in_until_the_mail_is_followed(
             )
             assert page.url.endswith("/signup")  # no session before the email is confirmed
             assert page.request.get(TOKEN_PATH).status == 401
+            page.goto(BROKEN_CONFIRMATION_LINK)
+            page.wait_for_url("**/login?*")
+            expect(page.locator("main").get_by_role("status")).to_have_text(
+                "That confirmation link has expired or is not valid: sign in to get a new one."
+            )
 
-            page.goto("/login")
             sign_in(page, email, "correct-horse-battery")
             expect(page.locator("#email-message")).to_have_text(
                 "Confirm your email first: follow the link we mailed you."

@@ -9,10 +9,21 @@ import { loginUrl } from "@/lib/navigation";
 import { ApiResults } from "./api-results";
 import { SignOutButton } from "./sign-out-button";
 
-export default async function DashboardPage() {
+/** `error` is Better Auth's, when a confirmation link (whose callback is this page) failed. */
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string | string[] }>;
+}) {
+  const { error } = await searchParams;
+  const linkFailed = error !== undefined;
   // The proxy only saw a cookie; this is the real check.
   const session = await auth.api.getSession({ headers: await headers() });
-  if (!session) redirect(loginUrl("/dashboard"));
+  if (!session) {
+    redirect(
+      loginUrl(linkFailed ? `/dashboard?error=${encodeURIComponent(String(error))}` : "/dashboard"),
+    );
+  }
 
   const askToConfirm = emailVerification !== "off" && !session.user.emailVerified;
 
@@ -24,7 +35,9 @@ export default async function DashboardPage() {
           className="mb-8 space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
         >
           <p>
-            Please confirm your email: follow the link we mailed to{" "}
+            {linkFailed
+              ? "That confirmation link has expired or is not valid. Ask for a new one, mailed to "
+              : "Please confirm your email: follow the link we mailed to "}
             <strong className="wrap-anywhere">{session.user.email}</strong>.
           </p>
           <ResendVerification email={session.user.email} />
