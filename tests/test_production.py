@@ -161,6 +161,7 @@ class Production:
     instances: list[Service]
     services: list[Service] = field(default_factory=list)
     mailbox: Any = None  # the template's e2e/mailbox.py Mailbox: the mail the instances sent
+    web_env: dict[str, str] = field(default_factory=dict)  # what the instances run with
     email: str = ""
     session: httpx.Cookies = field(default_factory=httpx.Cookies)
 
@@ -288,7 +289,15 @@ def production(copie_session: Any, node_env: dict[str, str]) -> Iterator[Product
             ]
             services += instances
             production = Production(
-                project_dir, web, api, trusted, database_url, instances, services, mailbox
+                project_dir,
+                web,
+                api,
+                trusted,
+                database_url,
+                instances,
+                services,
+                mailbox,
+                web_env=running_env,
             )
             main = nginx_configuration(
                 production,
@@ -667,3 +676,24 @@ def test_mailed_links_lead_to_the_public_origin_and_reset_a_password_once(
         assert again.status_code == 400 and again.json()["code"] == "INVALID_TOKEN"
         assert sign_in(client, email).status_code == 401  # the old password
         assert sign_in(client, email, new_password).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("unset", "message"),
+    [
+        ("SMTP_URL", "Cannot start: SMTP_URL is not set"),
+        ("EMAIL_FROM", "Cannot start: EMAIL_FROM is not set"),
+    ],
+)
+def test_a_server_without_its_mail_settings_refuses_to_start(
+    production: Production, unset: str, message: str
+) -> None:
+    """Mail would be lost: `next start` stops at once with what to set, and serves nothing."""
+    env = {key: value for key, value in production.web_env.items() if key != unset}
+    port = free_port()
+    result = run(
+        ["npm", "run", "start:web"], production.project, env={**env, "PORT": str(port)}, timeout=60
+    )
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert message in result.stdout + result.stderr, result.stdout[-2000:] + result.stderr[-2000:]
+    assert port_is_closed(port)
