@@ -9,12 +9,13 @@ export default async function ResetPasswordPage({
   searchParams: Promise<{ token?: string | string[]; error?: string | string[] }>;
 }) {
   const { token } = await searchParams;
+  const linkWorks = typeof token === "string" && token !== "";
   return (
     <div className="mx-auto max-w-sm">
-      <PageTitle lead="Then sign in with it.">Choose a new password</PageTitle>
-      <Card>
-        {typeof token === "string" && token ? <ResetPasswordForm token={token} /> : <ExpiredLink />}
-      </Card>
+      <PageTitle lead={linkWorks ? "Then sign in with it." : undefined}>
+        Choose a new password
+      </PageTitle>
+      <Card>{linkWorks ? <ResetPasswordForm token={token} /> : <ExpiredLink />}</Card>
     </div>
   );
 }
