@@ -181,12 +181,17 @@ def verdict(met: bool) -> str:
     return "met" if met else "**missed**"
 
 
-def load_module(path: Path, name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader, path
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def load_tests_package(backend: Path, name: str) -> str:
+    """Import a rendered backend's `tests/` folder as the package `name` (every variant's folder
+    is called `tests`), so that its modules' relative imports work; return `name`."""
+    spec = importlib.util.spec_from_file_location(
+        name, backend / "tests/__init__.py", submodule_search_locations=[str(backend / "tests")]
+    )
+    assert spec and spec.loader, backend
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    return name
 
 
 class Variant:
@@ -204,19 +209,19 @@ class Variant:
         self.backend = backend
         self.package = package
         self.jwks_server = None
-        # The rendered project's own test helpers (backend/tests/), loaded under unique names:
-        # every variant's folder is called `tests`.
-        tokens = load_module(backend / "tests/tokens.py", f"{package}_tokens")
-        self.lists = load_module(backend / "tests/revocation_lists.py", f"{package}_lists")
+        # The rendered project's own test helpers (backend/tests/), under a name of their own.
+        helpers = load_tests_package(backend, f"{package}_tests")
+        tokens = importlib.import_module(f"{helpers}.tokens")
+        self.lists = importlib.import_module(f"{helpers}.revocation_lists")
         # One verification is measured without the revocation list (the HTTP table compares).
         without_list = {"_env_file": None, "revocations_enabled": False}
         if name.startswith("HS"):
-            keys = load_module(backend / "tests/keys.py", f"{package}_keys")
+            keys = importlib.import_module(f"{helpers}.keys")
             signer = keys.SharedSecret()
             self.settings = self.settings_class(**without_list, api_jwt_secret=signer.key)
             self.floor_key: Any = signer.key.encode()
         else:
-            keys = load_module(backend / "tests/keys.py", f"{package}_keys")
+            keys = importlib.import_module(f"{helpers}.keys")
             signer = keys.SigningKey.generate(name)
             self.jwks_server = keys.JwksServer(signer).__enter__()
             self.settings = self.settings_class(**without_list, jwks_url=self.jwks_server.url)

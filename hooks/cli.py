@@ -9,7 +9,7 @@ import copier
 import typer
 import yaml
 
-from . import locks
+from . import locks, suite
 from .matrix import TEMPLATE_ROOT, answer_sets
 
 app = typer.Typer(
@@ -45,6 +45,20 @@ def render(
         str(TEMPLATE_ROOT), target, data=sets[answer_set], defaults=True, vcs_ref="HEAD", quiet=True
     )
     typer.echo(target)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def test(
+    context: typer.Context,
+    stop_at_failure: Annotated[
+        bool, typer.Option("--stop-at-failure", help="Skip the later phases once one fails.")
+    ] = False,
+) -> None:
+    """Run every test as CI does: the fast tier, then the slow tests two at a time, then the
+    serial ones alone; then the 25 slowest tests and each phase's time. Extra arguments go to
+    each pytest run (e.g. -k update)."""
+    if not suite.run_all(list(context.args), stop_at_failure):
+        raise typer.Exit(1)
 
 
 @app.command()

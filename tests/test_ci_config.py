@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import TOOLS_BIN, render, run
+from .conftest import TOOLS_BIN, Renders, run
 
 SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
@@ -22,9 +22,11 @@ SETS: dict[str, dict[str, Any]] = {
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_ci_workflow_and_dependabot_are_valid_and_name_real_paths(copie: Any, name: str) -> None:
+def test_ci_workflow_and_dependabot_are_valid_and_name_real_paths(
+    render: Renders, name: str
+) -> None:
     answers = SETS[name]
-    project = render(copie, answers)
+    project = render(answers)
     workflow = project / ".github/workflows/ci.yml"
     dependabot = project / ".github/dependabot.yml"
     for schema, file in [("github-workflows", workflow), ("dependabot", dependabot)]:

@@ -9,78 +9,24 @@ import os
 import re
 import secrets
 import signal
-import socket
 import stat
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .conftest import TEMPLATE_ROOT, run
-from .test_frontend import FRONTEND_SETS
+from .conftest import TEMPLATE_ROOT, Renders, SetUpProject, lockfiles, run
 
 pytestmark = pytest.mark.slow
 
 SCREENSHOTS = TEMPLATE_ROOT / "test-results" / "e2e-screenshots"
 DEV_STARTUP_SECONDS = 180
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass(frozen=True)
-class SetUpProject:
-    path: Path
-    answers: dict[str, Any]
-    setup: subprocess.CompletedProcess
-    locks_before_setup: dict[str, str]
-
-    @property
-    def backend_python(self) -> Path:
-        return self.path / "backend" / ".venv" / "bin" / "python"
-
-
-def render_and_set_up(
-    copie_session: Any, node_env: dict[str, str], name: str, **env: str
-) -> SetUpProject:
-    """Render on free loopback ports (the dev servers use the answers' ports), then setup."""
-    answers = {
-        **FRONTEND_SETS[name],
-        "frontend_url": f"http://localhost:{free_port()}",
-        "backend_url": f"http://localhost:{free_port()}",
-    }
-    result = copie_session.copy(extra_answers=answers, template_dir=TEMPLATE_ROOT)
-    assert result.exit_code == 0, result.exception
-    locks = lockfiles(result.project_dir)
-    setup = run(["npm", "run", "setup"], result.project_dir, env={**node_env, **env}, timeout=1200)
-    return SetUpProject(result.project_dir, answers, setup, locks)
-
-
-def lockfiles(project: Path) -> dict[str, str]:
-    names = ["package-lock.json", "frontend/package-lock.json", "backend/uv.lock"]
-    return {name: (project / name).read_text() for name in names}
-
-
-@pytest.fixture(scope="module")
-def default_project(copie_session: Any, node_env: dict[str, str]) -> SetUpProject:
-    return render_and_set_up(copie_session, node_env, "defaults")
-
-
-@pytest.fixture(scope="module")
-def postgres_project(copie_session: Any, node_env: dict[str, str]) -> SetUpProject:
-    # As on a machine without uv: setup installs it into the API's environment first.
-    return render_and_set_up(
-        copie_session, node_env, "shared-secret-postgres-two-claims", UV="uv-not-installed"
-    )
+# Each set-up project by its fixture (conftest.py): the defaults, and shared_secret + PostgreSQL.
+SET_UP = ["defaults_setup", "postgres_setup"]
 
 
 def assert_installed(project: SetUpProject) -> None:
@@ -106,9 +52,11 @@ def assert_installed(project: SetUpProject) -> None:
     assert lockfiles(project.path) == project.locks_before_setup, "setup rewrote a lock"
 
 
+@pytest.mark.serial
 def test_setup_installs_both_halves_and_creates_the_tables(
-    default_project: SetUpProject, node_env: dict[str, str]
+    defaults_setup: SetUpProject, node_env: dict[str, str]
 ) -> None:
+    default_project = defaults_setup
     setup = default_project.setup
     assert setup.returncode == 0, setup.stdout[-4000:] + setup.stderr[-4000:]
     assert_installed(default_project)
@@ -124,18 +72,21 @@ def test_setup_installs_both_halves_and_creates_the_tables(
     assert "Wrote the API client" not in again.stdout  # yours from now on: npm run generate:api
 
 
+@pytest.mark.serial
 def test_setup_says_what_to_do_when_the_database_does_not_exist(
-    postgres_project: SetUpProject,
+    postgres_setup: SetUpProject,
 ) -> None:
-    setup = postgres_project.setup
+    setup = postgres_setup.setup
     assert setup.returncode == 1, setup.stdout[-3000:]
-    assert_installed(postgres_project)  # everything before the database step is in place
+    assert_installed(postgres_setup)  # everything before the database step is in place
     assert "the database tables could not be created" in setup.stderr
     assert "createdb my_app" in setup.stderr
 
 
-def test_dev_and_test_refuse_to_start_before_setup(copie: Any, node_env: dict[str, str]) -> None:
-    project = copie.copy(template_dir=TEMPLATE_ROOT).project_dir
+def test_dev_and_test_refuse_to_start_before_setup(
+    render: Renders, node_env: dict[str, str]
+) -> None:
+    project = render()
     for command in [["run", "dev"], ["test"]]:
         result = run(["npm", *command], project, env=node_env)
         assert result.returncode == 1
@@ -199,11 +150,13 @@ def sign_up_in_browser(frontend: str, name: str, email: str, password: str) -> s
             browser.close()
 
 
+@pytest.mark.serial
 def test_dev_runs_both_halves_labelled_and_ctrl_c_stops_both(
-    default_project: SetUpProject, node_env: dict[str, str], tmp_path: Path
+    defaults_setup: SetUpProject, node_env: dict[str, str], tmp_path: Path
 ) -> None:
     """The newcomer's path: npm run dev, sign up in a browser and see the dashboard's API data,
     get a token with the CLI, call the API with it."""
+    default_project = defaults_setup
     frontend, api = default_project.answers["frontend_url"], default_project.answers["backend_url"]
     log = tmp_path / "dev.log"
     with log.open("w") as output:
@@ -247,7 +200,8 @@ def test_dev_runs_both_halves_labelled_and_ctrl_c_stops_both(
             httpx.get(url, timeout=2)
 
 
-@pytest.mark.parametrize("project_fixture", ["default_project", "postgres_project"])
+@pytest.mark.serial
+@pytest.mark.parametrize("project_fixture", SET_UP)
 def test_test_command_runs_every_suite_and_all_pass(
     request: pytest.FixtureRequest, node_env: dict[str, str], project_fixture: str
 ) -> None:
@@ -309,13 +263,13 @@ export async function plan(): Promise<string> {
 """
 
 
-@pytest.mark.parametrize("project_fixture", ["default_project", "postgres_project"])
+@pytest.mark.serial
 def test_the_api_client_follows_the_backend_through_generate_api(
-    request: pytest.FixtureRequest, node_env: dict[str, str], project_fixture: str
+    defaults_setup: SetUpProject, node_env: dict[str, str]
 ) -> None:
     """An owner adds an endpoint and a response field: `npm test` fails at once, naming them;
     `npm run generate:api` writes the client again, and the new function and field are typed."""
-    project: SetUpProject = request.getfixturevalue(project_fixture)
+    project = defaults_setup
     routes = next((project.path / "backend").glob("*/api/routes.py"))
     schemas = routes.with_name("schemas.py")
     probe = project.path / "frontend" / "lib" / "plan-probe.ts"
@@ -355,7 +309,7 @@ def test_the_api_client_follows_the_backend_through_generate_api(
     assert restored.returncode == 0, restored.stderr
 
 
-def test_refusal_run_is_part_of_the_suite(default_project: SetUpProject) -> None:
-    e2e = default_project.path / "e2e"
+def test_refusal_run_is_part_of_the_suite(default_project: Path) -> None:
+    e2e = default_project / "e2e"
     assert "JWT_AUDIENCE=" in (e2e / "test_refusals.py").read_text()
     assert "JWKS_URL=" in (e2e / "test_key_refusals.py").read_text()

@@ -8,12 +8,11 @@ tests, and the template rendering a project identical to the one the newest vers
 import filecmp
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from packaging.version import Version
 
-from .conftest import TEMPLATE_ROOT, TOOLS_BIN, render, run
+from .conftest import TEMPLATE_ROOT, TOOLS_BIN, Renders, run
 
 pytestmark = pytest.mark.slow
 
@@ -42,10 +41,11 @@ def floors(pins: Path) -> dict[str, str]:
     return dict(line.strip().split("==", 1) for line in lines)
 
 
+@pytest.mark.serial  # the whole suite: real servers and clocks
 def test_generated_backend_passes_its_tests_at_the_lowest_versions_it_allows(
-    copie: Any, tmp_path: Path
+    render: Renders, tmp_path: Path
 ) -> None:
-    backend = render(copie) / "backend"
+    backend = render() / "backend"
     python = lowest_environment(backend, tmp_path / "backend-venv", ["test"])
     installed = floors(tmp_path / "backend-venv-lowest.txt")
     declared = (backend / "pyproject.toml").read_text()

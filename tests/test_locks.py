@@ -6,13 +6,12 @@ installing, for each lock the template renders (`template-hooks lock` makes them
 """
 
 import json
-from typing import Any
 
 import pytest
 
 from hooks.locks import as_template, locks_for
 
-from .conftest import TEMPLATE_ROOT, TOOLS_BIN, render, run
+from .conftest import TEMPLATE_ROOT, TOOLS_BIN, Renders, run
 
 pytestmark = pytest.mark.slow
 
@@ -21,9 +20,9 @@ UV = str(TOOLS_BIN / "uv")
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
 def test_every_lock_agrees_with_its_manifest_and_names_the_project(
-    copie: Any, node_env: dict[str, str], database: str
+    render: Renders, node_env: dict[str, str], database: str
 ) -> None:
-    project = render(copie, {"project_name": "Zeta Shop", "database": database})
+    project = render({"project_name": "Zeta Shop", "database": database})
     for folder in [project, project / "frontend"]:
         lock = json.loads((folder / "package-lock.json").read_text())
         manifest = json.loads((folder / "package.json").read_text())
@@ -39,10 +38,10 @@ def test_every_lock_agrees_with_its_manifest_and_names_the_project(
 
 
 def test_a_lock_that_disagrees_with_its_manifest_is_refused(
-    copie: Any, node_env: dict[str, str]
+    render: Renders, node_env: dict[str, str]
 ) -> None:
     """The check above can fail: a dependency added to each manifest without its lock."""
-    project = render(copie)
+    project = render()
     frontend = project / "frontend"
     manifest = json.loads((frontend / "package.json").read_text())
     manifest["dependencies"]["left-pad"] = "1.3.0"

@@ -4,11 +4,10 @@ read (never for a moment readable by others), never in the answers file or a tra
 import re
 import stat
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from .conftest import TEMPLATE_ROOT, render, run
+from .conftest import TEMPLATE_ROOT, Renders, run
 
 HEX_SECRET = re.compile(r"^API_JWT_SECRET=([0-9a-f]{64})$", re.MULTILINE)
 ANY_HEX_SECRET = re.compile(r"\b[0-9a-f]{64}\b")
@@ -68,20 +67,20 @@ def hex_strings(project: Path) -> dict[str, set[str]]:
     }
 
 
-def test_copier_writes_no_secret_anywhere(copie: Any) -> None:
+def test_copier_writes_no_secret_anywhere(render: Renders) -> None:
     """Copier writes files readable by all (its umask): no secret may be among them. A secret is
     drawn anew each time, so two renders with the same answers would differ by it."""
     for answers in [{}, {"token_mode": "shared_secret", "database": "postgres"}]:
-        first, second = render(copie, answers), render(copie, answers)
+        first, second = render(answers), render(answers)
         env_files = [p.name for p in first.rglob(".env*") if p.name != ".env.example"]
         assert env_files == [], answers
         assert hex_strings(first) == hex_strings(second), answers
 
 
 def test_shared_secret_is_random_long_and_only_in_gitignored_files_of_the_owner(
-    copie: Any, node_env: dict[str, str]
+    render: Renders, node_env: dict[str, str]
 ) -> None:
-    project = render(copie, {"token_mode": "shared_secret"})
+    project = render({"token_mode": "shared_secret"})
     output = draw_secrets(project, node_env)
     assert "setup: added BETTER_AUTH_SECRET, API_JWT_SECRET to frontend/.env.local" in output
     secret = api_secret(project / "backend/.env")
@@ -98,11 +97,11 @@ def test_shared_secret_is_random_long_and_only_in_gitignored_files_of_the_owner(
 
 
 def test_a_secret_never_sits_in_a_file_others_can_read_not_even_for_a_moment(
-    copie: Any, node_env: dict[str, str], tmp_path: Path
+    render: Renders, node_env: dict[str, str], tmp_path: Path
 ) -> None:
     """An env file an earlier version left readable by all, lacking a secret the answers now
     need: setup makes it its owner's before the secret goes in."""
-    project = render(copie, {"token_mode": "shared_secret"})
+    project = render({"token_mode": "shared_secret"})
     for env_file, line in [
         ("frontend/.env.local", "BETTER_AUTH_SECRET=" + "ab" * 32),
         ("backend/.env", "# nothing yet"),
@@ -119,16 +118,18 @@ def test_a_secret_never_sits_in_a_file_others_can_read_not_even_for_a_moment(
     assert api_secret(project / "backend/.env") == api_secret(project / "frontend/.env.local")
 
 
-def test_every_setup_draws_new_secrets(copie: Any, node_env: dict[str, str]) -> None:
-    first = render(copie, {"token_mode": "shared_secret"})
-    second = render(copie, {"token_mode": "shared_secret"})
+def test_every_setup_draws_new_secrets(render: Renders, node_env: dict[str, str]) -> None:
+    first = render({"token_mode": "shared_secret"})
+    second = render({"token_mode": "shared_secret"})
     draw_secrets(first, node_env)
     draw_secrets(second, node_env)
     assert api_secret(first / "backend/.env") != api_secret(second / "backend/.env")
 
 
-def test_setup_never_changes_a_secret_that_is_there(copie: Any, node_env: dict[str, str]) -> None:
-    project = render(copie, {"token_mode": "shared_secret"})
+def test_setup_never_changes_a_secret_that_is_there(
+    render: Renders, node_env: dict[str, str]
+) -> None:
+    project = render({"token_mode": "shared_secret"})
     draw_secrets(project, node_env)
     before = {
         name: (project / name).read_text() for name in ["backend/.env", "frontend/.env.local"]
@@ -137,8 +138,10 @@ def test_setup_never_changes_a_secret_that_is_there(copie: Any, node_env: dict[s
     assert {name: (project / name).read_text() for name in before} == before
 
 
-def test_example_files_hold_placeholders_not_secrets(copie: Any, node_env: dict[str, str]) -> None:
-    project = render(copie, {"token_mode": "shared_secret"})
+def test_example_files_hold_placeholders_not_secrets(
+    render: Renders, node_env: dict[str, str]
+) -> None:
+    project = render({"token_mode": "shared_secret"})
     draw_secrets(project, node_env)
     example = (project / "backend/.env.example").read_text()
     assert "API_JWT_SECRET=replace-with-64-random-hex-characters" in example
@@ -146,10 +149,10 @@ def test_example_files_hold_placeholders_not_secrets(copie: Any, node_env: dict[
 
 
 def test_environment_and_secrets_dir_locations_write_no_env_files(
-    copie: Any, node_env: dict[str, str]
+    render: Renders, node_env: dict[str, str]
 ) -> None:
     for location in ["environment", "secrets_dir"]:
-        project = render(copie, {"token_mode": "shared_secret", "secret_location": location})
+        project = render({"token_mode": "shared_secret", "secret_location": location})
         draw_secrets(project, node_env)
         env_files = [p.relative_to(project) for p in project.rglob(".env*")]
         assert [str(p) for p in env_files if p.name != ".env.example"] == [], location
@@ -164,8 +167,8 @@ def test_env_files_are_never_touched_by_an_update() -> None:
         )
 
 
-def test_jwks_backend_holds_no_secret(copie: Any, node_env: dict[str, str]) -> None:
-    project = render(copie)
+def test_jwks_backend_holds_no_secret(render: Renders, node_env: dict[str, str]) -> None:
+    project = render()
     draw_secrets(project, node_env)
     assert not (project / "backend/.env").exists()
     assert "BETTER_AUTH_SECRET=" in (project / "frontend/.env.local").read_text()

@@ -7,12 +7,11 @@ facts; and a rendered project has no import circles."""
 import ast
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from jinja2 import Environment, nodes
 
-from .conftest import TEMPLATE_ROOT, render
+from .conftest import TEMPLATE_ROOT, Renders
 
 MODES = ["jwks", "shared_secret"]
 TEMPLATE = TEMPLATE_ROOT / "template"
@@ -21,8 +20,8 @@ ROLE_FILE = re.compile(r"^([\w/.-]+\.(?:py|ts)): ")
 
 
 @pytest.fixture(scope="module", params=MODES)
-def mode_project(request: pytest.FixtureRequest, copie_session: Any) -> tuple[str, Path]:
-    return request.param, render(copie_session, {"token_mode": request.param})
+def mode_project(request: pytest.FixtureRequest, render: Renders) -> tuple[str, Path]:
+    return request.param, render({"token_mode": request.param})
 
 
 def module_names(source: str) -> set[str]:

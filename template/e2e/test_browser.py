@@ -16,7 +16,7 @@ import httpx
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from . import chromium
-from .conftest import FRONTEND, Person, Stack, sign_up, waited_out_rate_limit
+from .conftest import FRONTEND, Person, Stack, browser_context, sign_up
 from .test_sessions import REFUSED_WITHIN_SECONDS, seconds_until_refused
 
 AXE = FRONTEND / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,33 +34,30 @@ SIGNED_OUT_PAGES = [
 PANEL_STATES = {"ok", "forbidden"}
 
 
-def submit_past_rate_limit(page: Page, endpoint: str) -> None:
-    """Send the form; while Better Auth answers 429, wait as it says and send it again."""
-    for _ in range(3):
-        with page.expect_response(endpoint) as answer:
-            page.click('button[type="submit"]')
-        if not waited_out_rate_limit(answer.value.status, answer.value.headers):
-            return
+def submit(page: Page, endpoint: str) -> None:
+    """Send the form and wait for Better Auth's answer to it."""
+    with page.expect_response(endpoint):
+        page.click('button[type="submit"]')
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
-    """Fill the sign-in form on the page and send it (past Better Auth's rate limit)."""
+    """Fill the sign-in form on the page and send it."""
     page.fill('input[name="email"]', email)
     page.fill('input[name="password"]', password)
-    submit_past_rate_limit(page, "**/api/auth/sign-in/email")
+    submit(page, "**/api/auth/sign-in/email")
 
 
 def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            page = browser.new_page(base_url=stack.frontend_url)
+            page = browser_context(browser, stack).new_page()
             page.goto("/signup")
             page.fill('input[name="name"]', "Browser Person")
             page.fill('input[name="email"]', f"browser-{secrets.token_hex(6)}@example.com")
             page.fill('input[name="password"]', "correct-horse-battery")
             page.screenshot(path=screenshots / "1-sign-up.png")
-            submit_past_rate_limit(page, "**/api/auth/sign-up/email")
+            submit(page, "**/api/auth/sign-up/email")
 
             page.wait_for_url("**/dashboard")
             expect(page.locator('section[data-state="loading"]')).to_have_count(0, timeout=20_000)
@@ -92,7 +89,7 @@ def test_sign_in_never_returns_to_another_site(stack: Stack, person: Person) -> 
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            page = browser.new_page(base_url=stack.frontend_url)
+            page = browser_context(browser, stack).new_page()
             repeated = page.goto("/login?returnUrl=/dashboard&returnUrl=//evil.example")
             assert repeated is not None and repeated.status == 200
             page.goto("/login?returnUrl=/%09/evil.example")
@@ -116,12 +113,12 @@ def test_auth_errors_appear_next_to_their_fields_and_take_the_focus(
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            page = browser.new_page(base_url=stack.frontend_url)
+            page = browser_context(browser, stack).new_page()
             page.goto("/signup")
             page.fill('input[name="name"]', "Someone Else")
             page.fill('input[name="email"]', person.email)  # taken
             page.fill('input[name="password"]', "correct-horse-battery")
-            submit_past_rate_limit(page, "**/api/auth/sign-up/email")
+            submit(page, "**/api/auth/sign-up/email")
             expect(page.locator("#email-message")).to_contain_text("exists already")
             expect(page.locator('input[name="email"]')).to_have_attribute("aria-invalid", "true")
             expect(page.locator('input[name="email"]')).to_be_focused()
@@ -152,8 +149,9 @@ def visit_every_page(
 ) -> Iterator[tuple[str, Page]]:
     """Yield (name, page) for the pages a signed-out person sees, then the dashboard (asking to
     confirm the email) and sessions pages, signed in, in this colour scheme and viewport."""
-    context = browser.new_context(
-        base_url=stack.frontend_url,
+    context = browser_context(
+        browser,
+        stack,
         color_scheme=scheme,
         viewport=VIEWPORTS[size],
         storage_state=signed_in,
@@ -174,7 +172,7 @@ def visit_every_page(
 
 def signed_in_state(browser: Browser, stack: Stack, person: Person) -> dict:
     """One sign-in (Better Auth limits them), kept as cookies for every page visit."""
-    context = browser.new_context(base_url=stack.frontend_url)
+    context = browser_context(browser, stack)
     try:
         page = context.new_page()
         page.goto("/login")
@@ -219,7 +217,7 @@ def test_a_person_ends_another_devices_session_then_changes_the_password(
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            page = browser.new_page(base_url=stack.frontend_url)
+            page = browser_context(browser, stack).new_page()
             page.goto("/login")
             sign_in(page, someone.email, someone.password)
             page.wait_for_url("**/dashboard")

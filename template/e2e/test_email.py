@@ -17,13 +17,14 @@ from .conftest import (
     APP_NAME,
     TOKEN_PATH,
     Stack,
+    browser_context,
     free_port,
     frontend_server,
     sign_up,
 )
 from .mailbox import Mailbox, Received
 from .test_api import ENDPOINTS, METHOD, PATH, call
-from .test_browser import sign_in, submit_past_rate_limit
+from .test_browser import sign_in, submit
 from .test_sessions import REFUSED_WITHIN_SECONDS, seconds_until_refused
 
 NEW_PASSWORD = "a-new-correct-horse"  # noqa: S105 (a test's password)
@@ -67,14 +68,14 @@ def test_a_forgotten_password_is_reset_by_mail_once(stack: Stack, mailbox: Mailb
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            page = browser.new_page(base_url=stack.frontend_url)
+            page = browser_context(browser, stack).new_page()
             page.goto("/login")
             page.click("text=Forgot password?")
             page.wait_for_url("**/forgot-password")
             answers = []
             for email in (nobody, person.email):  # the same answer, account or not
                 page.fill('input[name="email"]', email)
-                submit_past_rate_limit(page, "**/api/auth/request-password-reset")
+                submit(page, "**/api/auth/request-password-reset")
                 status = page.locator("main").get_by_role("status")
                 expect(status).to_contain_text(f"If an account uses {email}, we sent it a link")
                 answers.append(status.inner_text().replace(email, "…"))
@@ -125,7 +126,7 @@ def test_an_email_confirmed_from_the_mail_reaches_the_api(stack: Stack, mailbox:
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            page = browser.new_page(base_url=stack.frontend_url)
+            page = browser_context(browser, stack).new_page()
             sign_up_in_browser(page, email)
             page.wait_for_url("**/dashboard")
             banner = page.get_by_role("complementary", name="Confirm your email")
@@ -175,7 +176,7 @@ def sign_up_in_browser(page: Page, email: str) -> None:
     page.fill('input[name="name"]', "Mail Person")
     page.fill('input[name="email"]', email)
     page.fill('input[name="password"]', "correct-horse-battery")
-    submit_past_rate_limit(page, "**/api/auth/sign-up/email")
+    submit(page, "**/api/auth/sign-up/email")
 
 
 def test_a_required_confirmation_holds_sign_in_until_the_mail_is_followed(
@@ -185,7 +186,7 @@ def test_a_required_confirmation_holds_sign_in_until_the_mail_is_followed(
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            page = browser.new_page(base_url=required_stack.frontend_url)
+            page = browser_context(browser, required_stack).new_page()
             sign_up_in_browser(page, email)
             expect(page.locator("main").get_by_role("status")).to_contain_text(
                 f"we mailed a link to {email}"

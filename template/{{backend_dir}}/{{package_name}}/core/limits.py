@@ -40,6 +40,9 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     `tests/test_request_limits.py` proves it with.
     """
 
+    # A subclass may set another (the tests prove the rule with a one-second deadline).
+    head_deadline_seconds = HEAD_DEADLINE_SECONDS
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reading_head = True
@@ -133,7 +136,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self.transport.close()
 
     def _start_head_deadline(self) -> None:
-        self.head_deadline = self.loop.call_later(HEAD_DEADLINE_SECONDS, self._head_too_slow)
+        self.head_deadline = self.loop.call_later(self.head_deadline_seconds, self._head_too_slow)
 
     def _stop_head_deadline(self) -> None:
         if self.head_deadline is not None:
@@ -143,7 +146,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     def _head_too_slow(self) -> None:
         self.head_deadline = None
         if self.reading_head and not self.transport.is_closing():
-            seconds = f"{HEAD_DEADLINE_SECONDS:g}"
+            seconds = f"{self.head_deadline_seconds:g}"
             self.refuse(408, f"The request's headers did not arrive within {seconds} s.")
             self._send_refusal()
 
