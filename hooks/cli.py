@@ -64,7 +64,7 @@ def test(
 @app.command()
 def lock() -> None:
     """Make the lockfiles a generated project ships anew (npm and uv; after a dependency change)."""
-    for path in locks.refresh():
+    for path in [*locks.refresh(), locks.refresh_uv_requirements()]:
         typer.echo(f"wrote {path.relative_to(TEMPLATE_ROOT)}")
 
 

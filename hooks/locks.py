@@ -6,10 +6,12 @@ lock differs by database (PostgreSQL adds `pg`); the others are the same for eve
 but for the project's name, which is put back as a template variable.
 """
 
+import json
 import re
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +105,49 @@ def refresh(template_root: Path = TEMPLATE_ROOT, *, log=print) -> list[Path]:
                 source.write_text(as_template(target.read_text(), lock.name_pattern))
                 written.append(source)
     return written
+
+
+# uv, which `npm run setup` installs with pip into the API's environment when uv is not on PATH:
+# one version, with the hash of every file PyPI has for it (pip install --require-hashes).
+UV_REQUIREMENTS = "template/scripts/requirements-uv.txt"
+PYPI_SIMPLE = "https://pypi.org/simple"
+
+
+def uv_requirements(version: str, files: list[dict]) -> str:
+    """The requirements file for uv `version`, from PyPI's file list (PEP 691 JSON)."""
+    prefix = f"uv-{version}"
+    hashes = sorted(
+        entry["hashes"]["sha256"]
+        for entry in files
+        if entry["filename"].startswith((f"{prefix}-", f"{prefix}.tar.gz"))
+    )
+    if not hashes:
+        raise ValueError(f"PyPI lists no file of uv {version}")
+    lines = [
+        "# uv, which `npm run setup` installs into the API's environment when it is not on your",
+        "# PATH: this version only, and only a file whose hash is one of these (pip",
+        "# --require-hashes). Made by the template's `template-hooks lock`; Dependabot keeps it current.",
+        f"uv=={version} \\",
+        *(f"    --hash=sha256:{digest} \\" for digest in hashes[:-1]),
+        f"    --hash=sha256:{hashes[-1]}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def newest_uv_files() -> tuple[str, list[dict]]:
+    request = urllib.request.Request(
+        f"{PYPI_SIMPLE}/uv/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        listing = json.load(answer)
+    version = max(
+        (v for v in listing["versions"] if re.fullmatch(r"\d+\.\d+\.\d+", v)),
+        key=lambda v: tuple(map(int, v.split("."))),
+    )
+    return version, listing["files"]
+
+
+def refresh_uv_requirements(template_root: Path = TEMPLATE_ROOT) -> Path:
+    target = template_root / UV_REQUIREMENTS
+    target.write_text(uv_requirements(*newest_uv_files()))
+    return target

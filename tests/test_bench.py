@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from .conftest import TEMPLATE_ROOT, run
+from .conftest import TEMPLATE_ROOT, SetUpProject, run
 
 pytestmark = pytest.mark.slow
 
@@ -33,3 +33,19 @@ def test_benchmark_script_runs_and_prints_every_table() -> None:
     listed = result.stdout.split("### Revocation list: its cost per request", 1)[1].split("###")[0]
     rows = [line for line in listed.splitlines() if line.startswith("| GET")]
     assert len(rows) == 3 and all(row.split(" | ")[5] == "0" for row in rows), listed
+
+
+@pytest.mark.serial  # it floods a frontend, and times the API meanwhile
+def test_overload_script_runs_and_prints_its_table(defaults_setup: SetUpProject) -> None:
+    result = run(
+        [sys.executable, "bench/overload.py", "--quick", "--project", str(defaults_setup.path)],
+        TEMPLATE_ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "### The frontend flooded for 5 s, 1,000 ended sessions on the list" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| 40 on")]
+    assert len(rows) == 1, result.stdout
+    # A valid token was answered (200) every time, and the signed-out one refused (401).
+    valid, _, revoked = rows[0].split(" | ")[2:5]
+    assert valid.endswith(" / 0") and revoked.endswith(" / 0"), rows[0]

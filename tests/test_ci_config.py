@@ -57,7 +57,12 @@ def test_ci_workflow_and_dependabot_are_valid_and_name_real_paths(
     assert ("services" in job) == (answers.get("database") == "postgres")
 
     updates = yaml.safe_load(dependabot.read_text())["updates"]
-    manifests = {"npm": "package.json", "uv": "uv.lock", "github-actions": ".github/workflows"}
+    manifests = {
+        "npm": "package.json",
+        "uv": "uv.lock",
+        "pip": "requirements-uv.txt",
+        "github-actions": ".github/workflows",
+    }
     for update in updates:
         assert update["cooldown"]["default-days"] >= 7 and update["groups"]
         for folder in update.get("directories", [update.get("directory")]):

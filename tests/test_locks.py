@@ -6,10 +6,11 @@ installing, for each lock the template renders (`template-hooks lock` makes them
 """
 
 import json
+import re
 
 import pytest
 
-from hooks.locks import as_template, locks_for
+from hooks.locks import UV_REQUIREMENTS, as_template, locks_for, uv_requirements
 
 from .conftest import TEMPLATE_ROOT, TOOLS_BIN, Renders, run
 
@@ -79,3 +80,31 @@ def test_each_database_has_its_own_frontend_lock_and_one_lock_for_the_rest() -> 
     postgres = (TEMPLATE_ROOT / locks_for("postgres")[0].template).read_text()
     sqlite = (TEMPLATE_ROOT / locks_for("sqlite")[0].template).read_text()
     assert '"node_modules/pg"' in postgres and '"node_modules/pg"' not in sqlite
+
+
+def test_setup_installs_uv_only_as_its_requirements_file_pins_and_hashes_it() -> None:
+    """Without uv on PATH, setup installs it with pip: one version, and a file whose hash is
+    listed (a tampered download is refused). test_e2e's PostgreSQL project runs that path."""
+    setup = (TEMPLATE_ROOT / "template/scripts/setup.mjs.jinja").read_text()
+    assert '"--require-hashes", "--no-deps", "-r", requirements' in setup
+    assert "uv>=" not in setup
+    text = (TEMPLATE_ROOT / UV_REQUIREMENTS).read_text()
+    pins = re.findall(r"^uv==(\d+\.\d+\.\d+) \\$", text, re.MULTILINE)
+    hashes = re.findall(r"--hash=sha256:([0-9a-f]{64})", text)
+    assert len(pins) == 1 and len(hashes) >= 10 and len(set(hashes)) == len(hashes), text
+
+
+def test_the_uv_requirements_hash_every_file_of_one_version() -> None:
+    files = [
+        {"filename": "uv-1.2.3-py3-none-manylinux_x86_64.whl", "hashes": {"sha256": "b" * 64}},
+        {"filename": "uv-1.2.3.tar.gz", "hashes": {"sha256": "a" * 64}},
+        {"filename": "uv-1.2.30-py3-none-any.whl", "hashes": {"sha256": "c" * 64}},
+    ]
+    made = uv_requirements("1.2.3", files)
+    assert made.splitlines()[-3:] == [
+        "uv==1.2.3 \\",
+        f"    --hash=sha256:{'a' * 64} \\",
+        f"    --hash=sha256:{'b' * 64}",
+    ]
+    with pytest.raises(ValueError, match=r"no file of uv 9\.9\.9"):
+        uv_requirements("9.9.9", files)

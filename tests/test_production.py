@@ -162,6 +162,7 @@ class Production:
     services: list[Service] = field(default_factory=list)
     mailbox: Any = None  # the template's e2e/mailbox.py Mailbox: the mail the instances sent
     web_env: dict[str, str] = field(default_factory=dict)  # what the instances run with
+    internal: str = ""  # nginx's server for the API's own fetches (keys, the revocation list)
     email: str = ""
     session: httpx.Cookies = field(default_factory=httpx.Cookies)
 
@@ -235,8 +236,9 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
     machine_bundle = os.environ.get("SSL_CERT_FILE") or os.environ.get("NODE_EXTRA_CA_CERTS")
     bundle = Path(machine_bundle).read_text() if machine_bundle else ""
     trusted.write_text(bundle + certificate.read_text())
-    web_port, api_port = free_port(), free_port()
+    web_port, api_port, internal_port = free_port(), free_port(), free_port()
     instance_ports, api_process_port = [free_port(), free_port()], free_port()
+    internal = f"http://127.0.0.1:{internal_port}"  # nginx's server for the API's own fetches
     web, api = f"https://localhost:{web_port}", f"https://localhost:{api_port}"
     smtp_port = free_port()
     with (
@@ -258,13 +260,12 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
         running_env = {**frontend_env, "NODE_EXTRA_CA_CERTS": str(trusted)}
         api_env = {
             **node_env,
-            "JWKS_URL": f"{web}/api/auth/jwks",
-            "REVOCATIONS_URL": f"{web}/api/auth/revocations",
+            "JWKS_URL": f"{internal}/api/auth/jwks",
+            "REVOCATIONS_URL": f"{internal}/api/auth/revocations",
             "CORS_ORIGINS": web,
             "API_PORT": str(api_process_port),
             "API_WORKERS": "2",
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
-            "SSL_CERT_FILE": str(trusted),  # the API fetches the key set through nginx
             # A retired key leaves the API within 2 s of leaving the key set.
             "JWKS_CACHE_TTL_SECONDS": "2",
             "JWKS_REFETCH_COOLDOWN_SECONDS": "1",
@@ -298,6 +299,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
                 services,
                 mailbox,
                 web_env=running_env,
+                internal=internal,
             )
             main = nginx_configuration(
                 production,
@@ -312,6 +314,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
                     "WEB_INSTANCE_1": f"127.0.0.1:{instance_ports[0]}",
                     "WEB_INSTANCE_2": f"127.0.0.1:{instance_ports[1]}",
                     "API_ADDRESS": f"127.0.0.1:{api_process_port}",
+                    "WEB_INTERNAL_ADDRESS": f"127.0.0.1:{internal_port}",
                 },
             )
             services.append(
@@ -336,7 +339,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
                 service.stop()
         left = [service.name for service in services if not service.group_is_gone()]
         assert not left, f"still running: {left}"
-        ports = [web_port, api_port, api_process_port, *instance_ports]
+        ports = [web_port, api_port, internal_port, api_process_port, *instance_ports]
         assert all(port_is_closed(port) for port in ports), "a port is still open"
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -640,6 +643,28 @@ def test_a_request_that_bypasses_the_proxy_is_refused_not_counted_with_everyone(
     )
     assert answer.status_code == 421, answer.text
     assert "x-real-ip" in answer.json()["message"]
+    assert "CLIENT_IP_HEADER=none" in answer.json()["message"]  # what to set without a proxy
+
+
+def test_the_api_fetches_the_keys_and_the_list_from_an_instance_with_no_proxy_between(
+    production: Production,
+) -> None:
+    """No limit counts them, so they need no client address: as `npm run start` runs them (the
+    API pointed at an instance), or the API fetching from a web container directly."""
+    instance = production.instances[0].port
+    for document in ["jwks", "revocations"]:
+        answer = httpx.get(f"http://127.0.0.1:{instance}/api/auth/{document}")
+        assert answer.status_code == 200, (document, answer.text)
+
+
+def test_the_revocation_list_is_served_to_the_api_and_not_to_the_public(
+    production: Production,
+) -> None:
+    with production.client() as public:
+        assert public.get("/api/auth/revocations").status_code == 404
+        assert public.get("/api/auth/jwks").status_code == 200  # public keys stay public
+    assert httpx.get(f"{production.internal}/api/auth/revocations").status_code == 200
+    assert httpx.get(f"{production.internal}/api/auth/session").status_code == 404
 
 
 def test_nginx_closes_idle_upstream_connections_before_the_servers_behind_it_do(

@@ -229,10 +229,13 @@ def test_production_answers_shape_better_auth(render: Renders) -> None:
     behind_proxy = render({"client_ip_header": "X-Client-IP", "signing_key_rotation": "12h"})
     config = (behind_proxy / "frontend/lib/config.ts").read_text()
     assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "X-Client-IP")' in config
-    auth = (behind_proxy / "frontend/lib/auth.ts").read_text()
+    auth = (behind_proxy / "frontend/lib/auth-options.ts").read_text()
     assert "ipAddressHeaders: clientIpHeader ? [clientIpHeader] : []" in auth
     assert 'storage: "database",' in auth  # limits shared by every instance
-    assert '"/jwks": false,\n      "/revocations": false,' in auth  # fetched by the API
+    # The documents the API fetches are counted by no limit, and need no proxy's header.
+    assert "UNCOUNTED_PATHS.map((path) => [path, false as const])" in auth
+    client_address = (behind_proxy / "frontend/lib/client-address.ts").read_text()
+    assert 'UNCOUNTED_PATHS = ["/jwks", "/revocations"]' in client_address
     assert '"/request-password-reset": { window: 60, max: 3 },' in auth  # mail, per client
     jwks = (behind_proxy / "frontend/lib/token-plugins.ts").read_text()
     assert "process.env.JWT_KEY_ROTATION_SECONDS ?? 43200" in jwks

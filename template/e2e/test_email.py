@@ -6,10 +6,8 @@ project's stack) and required (a second frontend on the same database)."""
 
 import re
 import secrets
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from . import chromium
@@ -18,8 +16,6 @@ from .conftest import (
     TOKEN_PATH,
     Stack,
     browser_context,
-    free_port,
-    frontend_server,
     sign_up,
 )
 from .mailbox import Mailbox, Received
@@ -28,6 +24,7 @@ from .test_browser import sign_in, submit
 from .test_sessions import REFUSED_WITHIN_SECONDS, seconds_until_refused
 
 NEW_PASSWORD = "a-new-correct-horse"  # noqa: S105 (a test's password)
+SIGN_UP_PASSWORD = "correct-horse-battery"  # noqa: S105
 # The endpoints that only a confirmed email may call (an answer such as
 # "GET /api/billing [email_verified=true]").
 VERIFIED_ONLY = [
@@ -161,21 +158,11 @@ def test_sign_up_cannot_claim_a_confirmed_email(stack: Stack) -> None:
     assert person.claims["email_verified"] is False
 
 
-@pytest.fixture(scope="module")
-def required_stack(stack: Stack) -> Iterator[Stack]:
-    """A second frontend on the same database and API, with EMAIL_VERIFICATION=required."""
-    port = free_port()
-    url = f"http://localhost:{port}"
-    env = {**stack.env, "EMAIL_VERIFICATION": "required", "BETTER_AUTH_URL": url}
-    with frontend_server(env, port, stack.logs, "frontend-verification-required"):
-        yield Stack(url, stack.api_url, env, stack.logs)
-
-
-def sign_up_in_browser(page: Page, email: str) -> None:
+def sign_up_in_browser(page: Page, email: str, password: str = SIGN_UP_PASSWORD) -> None:
     page.goto("/signup")
     page.fill('input[name="name"]', "Mail Person")
     page.fill('input[name="email"]', email)
-    page.fill('input[name="password"]', "correct-horse-battery")
+    page.fill('input[name="password"]', password)
     submit(page, "**/api/auth/sign-up/email")
 
 

@@ -5,6 +5,7 @@ sessions refuses theirs but not the changer's new one. Real Better Auth, real AP
 
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from .conftest import TOKEN_PATH, Stack, sign_in, sign_up
 from .test_api import METHOD, PATH, call
@@ -94,3 +95,15 @@ def test_revocation_latency_over_many_sign_outs(stack: Stack) -> None:
         f"median {statistics.median(latencies.values()):.2f} s, max {max(latencies.values()):.2f} s"
     )
     assert max(latencies.values()) <= REFUSED_WITHIN_SECONDS
+
+
+def test_the_sessions_page_shows_every_session_past_better_auths_100(stack: Stack) -> None:
+    """Better Auth lists at most 100 sessions; a person with more sees them all (and can end
+    each: the page names every one)."""
+    person = sign_up(stack)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: sign_in(stack, person.email, person.password), range(100)))
+    page = person.session.get("/sessions")
+    assert page.status_code == 200, page.text
+    assert page.text.count('data-session="other"') == 100
+    assert page.text.count('data-session="current"') == 1

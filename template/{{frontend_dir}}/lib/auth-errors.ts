@@ -18,7 +18,19 @@ const ERROR_WORDS: Record<string, [FieldName, string]> = {
   PASSWORD_TOO_LONG: ["password", "This password is too long."],
   PASSWORDS_DIFFER: ["confirmPassword", "The two passwords differ: type the same one twice."],
   EMAIL_NOT_VERIFIED: ["email", "Confirm your email first: follow the link we mailed you."],
+  NOT_SIGNED_IN_AFTER_SIGN_UP: [
+    "email",
+    "This email and password do not sign you in. If the email has an account already, we " +
+      "mailed it how to sign in.",
+  ],
 };
+
+/**
+ * A sign-up answered, but its email and password did not sign in: the address has an account
+ * already (its owner is mailed), or it could not be made. Better Auth answers a sign-up the same
+ * either way, so this is said only here, after the sign-in that anyone may try.
+ */
+export const NOT_SIGNED_IN_AFTER_SIGN_UP = "NOT_SIGNED_IN_AFTER_SIGN_UP";
 
 /** A reset link that was used already, or is too old. */
 export const INVALID_TOKEN = "INVALID_TOKEN";
@@ -26,12 +38,6 @@ export const INVALID_TOKEN = "INVALID_TOKEN";
 export function describeAuthError(error: AuthError, failure: string): FormErrors {
   const known = error.code ? ERROR_WORDS[error.code] : undefined;
   if (known) return { fields: { [known[0]]: known[1] } };
-  if (error.code === "TOO_MANY_EMAILS") {
-    return {
-      form: "Too many emails to this address. Wait a few minutes, then try again.",
-      fields: {},
-    };
-  }
   if (error.status === 429) {
     return { form: "Too many attempts. Wait a few seconds, then try again.", fields: {} };
   }

@@ -29,6 +29,33 @@ export function verificationMail(appName: string, to: string, link: string): Mai
   });
 }
 
+/** Someone signed up with the address of an account whose owner confirmed it. */
+export function addressTakenMail(appName: string, to: string, signInLink: string): Mail {
+  return compose(appName, to, signInLink, {
+    subject: `Your ${appName} account`,
+    lead: `Someone (perhaps you) tried to create a ${appName} account with ${to}, which has one already.`,
+    action: "Sign in",
+    after:
+      'Forgot your password? Choose "Forgot password?" there. If it was not you, ignore this ' +
+      "email: nothing changed.",
+  });
+}
+
+/**
+ * Someone signed up with the address of an account nobody confirmed yet: whoever holds this
+ * inbox takes it, with a password of their own (the link is Better Auth's reset link).
+ */
+export function claimAccountMail(appName: string, to: string, link: string): Mail {
+  return compose(appName, to, link, {
+    subject: `Choose your ${appName} password`,
+    lead: `An account for ${to} is waiting on ${appName}, and it is yours: choose its password.`,
+    action: "Choose my password",
+    after:
+      "The link works once, within an hour, and confirms your email. Any password set for " +
+      "this address before was removed: only the holder of this inbox can sign in.",
+  });
+}
+
 function compose(appName: string, to: string, link: string, message: Message): Mail {
   const text = [message.lead, "", `${message.action}: ${link}`, "", message.after, "", appName];
   const html = `<!doctype html>

@@ -1,11 +1,14 @@
-import type { BetterAuthPlugin } from "better-auth";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import type { BetterAuthPlugin, DBAdapter } from "better-auth";
+import type { Mail } from "./mail.ts";
 
 /**
  * At most a few mails to one address in a while, whoever asks: Better Auth's own limits count
- * per client, and many clients could still flood one inbox. Counted in Better Auth's rateLimit
- * table (every instance shares it), under the key `mail:<address>`, whether the account exists
- * or not (the answer says nothing about it).
+ * requests per client, and many clients could still flood one inbox. Counted when a mail is
+ * really sent, not when it is asked for: a request that sends nothing (an unknown address, an
+ * address confirmed already) counts for nothing, so nobody can use up an owner's allowance
+ * without putting a working link in their inbox. Counted in Better Auth's rateLimit table (every
+ * instance shares it), under the key `mail:<address>`. Past the limit a mail is not sent, and
+ * the request's answer does not change (it would tell whether the address has an account).
  */
 export interface MailRule {
   windowSeconds: number;
@@ -22,9 +25,6 @@ export type MailDecision =
   { allowed: true; window: MailWindow } | { allowed: false; retryAfterSeconds: number };
 
 export const MAIL_RULE: MailRule = { windowSeconds: 15 * 60, max: 3 };
-
-/** The endpoints that send a mail to the address in their body. */
-export const MAIL_PATHS = new Set(["/request-password-reset", "/send-verification-email"]);
 
 /** Whether one more mail may go to an address whose count is `previous`, at `now` (epoch ms). */
 export function decideMail(previous: MailWindow | null, now: number, rule: MailRule): MailDecision {
@@ -47,46 +47,48 @@ interface RateLimitRow {
   lastRequest: number;
 }
 
+/** The limiter: its plugin (which gives it Better Auth's database), and the check before a send. */
 export function mailLimits(rule: MailRule = MAIL_RULE) {
-  return {
+  let adapter: DBAdapter | undefined;
+
+  /** Whether one more mail may go to `address` now; if so, it is counted. */
+  async function allow(address: string, now = Date.now()): Promise<boolean> {
+    if (!adapter) throw new Error("mailLimits: its plugin is not in Better Auth's plugins");
+    const key = `mail:${address.trim().toLowerCase()}`;
+    const row = await adapter.findOne<RateLimitRow>({
+      model: "rateLimit",
+      where: [{ field: "key", value: key }],
+    });
+    // lastRequest holds when this address's window began.
+    const previous = row ? { count: row.count, start: Number(row.lastRequest) } : null;
+    const decision = decideMail(previous, now, rule);
+    if (!decision.allowed) return false;
+    const data = { count: decision.window.count, lastRequest: decision.window.start };
+    if (row) {
+      await adapter.update({
+        model: "rateLimit",
+        where: [{ field: "key", value: key }],
+        update: data,
+      });
+    } else {
+      await adapter.create({ model: "rateLimit", data: { key, ...data } });
+    }
+    return true;
+  }
+
+  function dropped(mail: Mail): void {
+    console.warn(
+      `mail: not sent to ${mail.to}: "${mail.subject}" (${rule.max} mails to this address ` +
+        `in ${rule.windowSeconds / 60} minutes already)`,
+    );
+  }
+
+  const plugin = {
     id: "mail-limits",
-    hooks: {
-      before: [
-        {
-          matcher: (ctx) => MAIL_PATHS.has(ctx.path ?? ""),
-          handler: createAuthMiddleware(async (ctx) => {
-            const email: unknown = (ctx.body as { email?: unknown } | undefined)?.email;
-            // Without an email in the body, Better Auth answers (the session's user, or 400).
-            if (typeof email !== "string") return;
-            const key = `mail:${email.trim().toLowerCase()}`;
-            const adapter = ctx.context.adapter;
-            const row = await adapter.findOne<RateLimitRow>({
-              model: "rateLimit",
-              where: [{ field: "key", value: key }],
-            });
-            // lastRequest holds when this address's window began.
-            const previous = row ? { count: row.count, start: Number(row.lastRequest) } : null;
-            const decision = decideMail(previous, Date.now(), rule);
-            if (!decision.allowed) {
-              ctx.setHeader("X-Retry-After", String(decision.retryAfterSeconds));
-              throw new APIError("TOO_MANY_REQUESTS", {
-                code: "TOO_MANY_EMAILS",
-                message: "Too many emails to this address: wait a few minutes, then try again.",
-              });
-            }
-            const data = { count: decision.window.count, lastRequest: decision.window.start };
-            if (row) {
-              await adapter.update({
-                model: "rateLimit",
-                where: [{ field: "key", value: key }],
-                update: data,
-              });
-            } else {
-              await adapter.create({ model: "rateLimit", data: { key, ...data } });
-            }
-          }),
-        },
-      ],
+    init: (context) => {
+      adapter = context.adapter;
     },
   } satisfies BetterAuthPlugin;
+
+  return { plugin, allow, dropped };
 }

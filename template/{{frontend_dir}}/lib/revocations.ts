@@ -1,5 +1,11 @@
 import { type BetterAuthPlugin, type GenericEndpointContext, getCurrentAdapter } from "better-auth";
-import { APIError, createAuthEndpoint } from "better-auth/api";
+import {
+  APIError,
+  createAuthEndpoint,
+  createAuthMiddleware,
+  getSessionFromCtx,
+} from "better-auth/api";
+import { type Where, everyRow } from "./every-row.ts";
 
 /**
  * The revocation list: the sessions that ended before they expired, kept in Better Auth's own
@@ -14,10 +20,11 @@ export const REVOCATION_LIST_TYPE = "revocations+jwt";
 export const LIST_LIFETIME_SECONDS = 60;
 /** Beyond a token's lifetime, an entry outlives the largest leeway the API allows. */
 const MAX_LEEWAY_SECONDS = 300;
-/** The most entries one list carries (bounded memory at both ends). */
-const MAX_ENTRIES = 100_000;
-/** A list signed this recently is served again: a flood of fetches costs no query and no signing. */
-const REUSE_LIST_MS = 250;
+/**
+ * A list is built at most this often, and every caller in between gets the one built last, from
+ * memory (also while the next is being built): a flood of fetches costs no query and no signing.
+ */
+export const REBUILD_LIST_MS = 250;
 /** How many session ids one query looks up. */
 const QUERY_CHUNK = 500;
 /** Expired entries are swept at most this often, by whichever instance serves the list. */
@@ -55,6 +62,8 @@ const MODEL = "revokedSession";
  * limit), so the first row's hook records them all.
  */
 const USER_WIDE_PATHS = new Set([
+  // An unconfirmed account's sessions, when someone signs up with its address (lib/sign-ups.ts).
+  "/sign-up/email",
   "/revoke-sessions",
   "/revoke-other-sessions",
   "/change-password",
@@ -64,6 +73,38 @@ const USER_WIDE_PATHS = new Set([
 ]);
 
 type Adapter = Awaited<ReturnType<typeof getCurrentAdapter>>;
+/**
+ * The signed list as every caller gets it: built at most once per REBUILD_LIST_MS, by one caller
+ * at a time, who waits for it (a list is never older than that when nobody else asks, as when
+ * the API alone fetches it). Whoever asks while a build runs gets the list built last, from
+ * memory, if it is still valid: a flood of fetches waits for no query and starts none.
+ */
+export class ListCache {
+  private last?: { builtAt: number; list: string };
+  private building?: Promise<string>;
+
+  async get(build: () => Promise<string>, now = Date.now()): Promise<string> {
+    const age = this.last ? now - this.last.builtAt : Infinity;
+    if (this.last && age < REBUILD_LIST_MS) return this.last.list;
+    if (this.building) {
+      // The API refuses an expired list: past its lifetime, wait for the next one.
+      return this.last && age < LIST_LIFETIME_SECONDS * 1000 ? this.last.list : this.building;
+    }
+    this.building = build()
+      .then((list) => {
+        this.last = { builtAt: now, list };
+        return list;
+      })
+      .catch((error: unknown) => {
+        console.error(`revocations: the list could not be built: ${String(error)}`);
+        throw error;
+      })
+      .finally(() => {
+        this.building = undefined;
+      });
+    return this.building;
+  }
+}
 
 export function revocationList(options: {
   sign: RevocationListSigner;
@@ -73,9 +114,13 @@ export function revocationList(options: {
   // The requests whose user-wide sweep is recorded already, with the users swept.
   const swept = new WeakMap<object, Set<string>>();
   let lastSweep = 0;
-  let lastList: { signedAt: number; list: string } | undefined;
+  const cache = new ListCache();
 
-  /** Record these sessions (those not on the list yet) until their tokens can no longer be valid. */
+  /**
+   * Record these sessions until their tokens can no longer be valid. A session listed already
+   * keeps the later of its two ends: one that went on minting tokens after it was listed (ended
+   * again now) stays listed as long as those tokens live.
+   */
   async function record(adapter: Adapter, sessions: SessionRow[]): Promise<void> {
     const now = Date.now();
     // Tokens are issued only while a session lives: one that expired long ago has none left.
@@ -93,24 +138,54 @@ export function revocationList(options: {
         where: [{ field: "sessionId", operator: "in", value: chunk.map((e) => e.sessionId) }],
         limit: chunk.length,
       });
-      const listed = new Set(known.map((entry) => entry.sessionId));
-      for (const entry of chunk.filter((e) => !listed.has(e.sessionId))) {
-        await adapter.create<RevokedSession>({ model: MODEL, data: entry });
+      const listedUntil = new Map(
+        known.map((entry) => [entry.sessionId, new Date(entry.expiresAt).getTime()]),
+      );
+      for (const entry of chunk) {
+        const until = listedUntil.get(entry.sessionId);
+        if (until === undefined) {
+          await adapter.create<RevokedSession>({ model: MODEL, data: entry });
+        } else if (until < entry.expiresAt.getTime()) {
+          await adapter.update<RevokedSession>({
+            model: MODEL,
+            where: [{ field: "sessionId", value: entry.sessionId }],
+            update: { expiresAt: entry.expiresAt },
+          });
+        }
       }
     }
   }
 
+  /** Every session of this user but `kept`. */
+  function sessionsOf(adapter: Adapter, userId: string, kept?: string): Promise<SessionRow[]> {
+    const where: Where = [{ field: "userId", value: userId }];
+    if (kept) where.push({ field: "id", operator: "ne", value: kept });
+    return everyRow<SessionRow>(adapter, "session", where);
+  }
+
   /** Record every session of this user (but `kept`), before they all end. */
   async function recordAllSessionsOf(adapter: Adapter, userId: string, kept?: string) {
-    const sessions = await adapter.findMany<SessionRow>({
-      model: "session",
-      where: [{ field: "userId", value: userId }],
-      limit: MAX_ENTRIES,
-    });
-    await record(
-      adapter,
-      sessions.filter((session) => session.id !== kept),
+    await record(adapter, await sessionsOf(adapter, userId, kept));
+  }
+
+  /** Sign the list of every entry still in force. */
+  async function buildList(ctx: GenericEndpointContext): Promise<string> {
+    const now = new Date();
+    if (now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {
+      lastSweep = now.getTime();
+      await ctx.context.adapter.deleteMany({
+        model: MODEL,
+        where: [{ field: "expiresAt", operator: "lte", value: now }],
+      });
+    }
+    const rows = await everyRow<RevokedSession>(ctx.context.adapter, MODEL, [
+      { field: "expiresAt", operator: "gt", value: now },
+    ]);
+    const iat = Math.floor(now.getTime() / 1000);
+    const sessions = Object.fromEntries(
+      rows.map((row) => [row.sessionId, Math.ceil(new Date(row.expiresAt).getTime() / 1000)]),
     );
+    return options.sign(ctx, { iat, exp: iat + LIST_LIFETIME_SECONDS, sessions });
   }
 
   return {
@@ -169,34 +244,32 @@ export function revocationList(options: {
       ),
       getRevocationList: createAuthEndpoint("/revocations", { method: "GET" }, async (ctx) => {
         ctx.setHeader("Cache-Control", "no-store");
-        const now = new Date();
-        if (lastList && now.getTime() - lastList.signedAt < REUSE_LIST_MS) {
-          return ctx.json({ list: lastList.list });
-        }
-        if (now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {
-          lastSweep = now.getTime();
-          await ctx.context.adapter.deleteMany({
-            model: MODEL,
-            where: [{ field: "expiresAt", operator: "lte", value: now }],
-          });
-        }
-        const rows = await ctx.context.adapter.findMany<RevokedSession>({
-          model: MODEL,
-          where: [{ field: "expiresAt", operator: "gt", value: now }],
-          limit: MAX_ENTRIES + 1,
-        });
-        if (rows.length > MAX_ENTRIES) {
-          // A partial list would un-revoke sessions: the API keeps its last list instead.
-          throw new APIError("SERVICE_UNAVAILABLE", { message: "revocation list too large" });
-        }
-        const iat = Math.floor(now.getTime() / 1000);
-        const sessions = Object.fromEntries(
-          rows.map((row) => [row.sessionId, Math.ceil(new Date(row.expiresAt).getTime() / 1000)]),
-        );
-        const list = await options.sign(ctx, { iat, exp: iat + LIST_LIFETIME_SECONDS, sessions });
-        lastList = { signedAt: now.getTime(), list };
-        return ctx.json({ list });
+        return ctx.json({ list: await cache.get(() => buildList(ctx)) });
       }),
+    },
+    hooks: {
+      after: [
+        {
+          // Better Auth ends the first 100 other sessions (its query limit); this ends the rest.
+          // The first one's delete hook has listed them all already.
+          matcher: (ctx) => ctx.path === "/revoke-other-sessions",
+          handler: createAuthMiddleware(async (ctx) => {
+            if (ctx.context.returned instanceof Error) return;
+            const current = await getSessionFromCtx(ctx);
+            if (!current) return;
+            const adapter = await getCurrentAdapter(ctx.context.adapter);
+            const { id, userId } = current.session;
+            await recordAllSessionsOf(adapter, userId, id);
+            await adapter.deleteMany({
+              model: "session",
+              where: [
+                { field: "userId", value: userId },
+                { field: "id", operator: "ne", value: id },
+              ],
+            });
+          }),
+        },
+      ],
     },
   } satisfies BetterAuthPlugin;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { throughTheProxy } from "@/lib/client-address";
+import { throughTheProxy, UNCOUNTED_PATHS } from "@/lib/client-address";
 
 const betterAuth = vi.fn(async () => new Response("handled by Better Auth"));
 
@@ -19,6 +19,7 @@ describe("requests to Better Auth", () => {
     expect(response.status).toBe(421);
     expect((await response.json()).message).toContain("no x-real-ip header");
     expect(logged.mock.calls[0][0]).toContain("README, Deploying");
+    expect(logged.mock.calls[0][0]).toContain("CLIENT_IP_HEADER=none");
     expect(betterAuth).not.toHaveBeenCalled();
   });
 
@@ -37,5 +38,24 @@ describe("requests to Better Auth", () => {
   it("reach Better Auth when no proxy header is configured (client_ip_header none)", async () => {
     const response = await throughTheProxy(betterAuth, null, true)(signIn());
     expect(response.status).toBe(200);
+  });
+});
+
+describe("the documents the API fetches (keys, revocation list)", () => {
+  it.each(["/api/auth/jwks", "/api/auth/revocations"])(
+    "reach Better Auth in production without the proxy's header: %s",
+    async (path) => {
+      const request = new Request(`http://127.0.0.1:3000${path}`);
+      const response = await throughTheProxy(betterAuth, "x-real-ip", true)(request);
+      expect(response.status).toBe(200);
+      expect(betterAuth).toHaveBeenCalledWith(request);
+    },
+  );
+
+  it("are the paths no rate limit counts, and no other path", async () => {
+    expect(UNCOUNTED_PATHS).toEqual(["/jwks", "/revocations"]);
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const nearly = new Request("http://127.0.0.1:3000/api/auth/jwks/x");
+    expect((await throughTheProxy(betterAuth, "x-real-ip", true)(nearly)).status).toBe(421);
   });
 });

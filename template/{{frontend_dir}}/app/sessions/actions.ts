@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
+import { liveSessionOf } from "@/lib/sessions";
 
 // Sessions are named by their id in the page; their tokens (the cookies' secrets) never leave
 // the server. Each session that ends reaches the API's revocation list within seconds.
@@ -11,8 +12,8 @@ import { auth } from "@/lib/auth";
 /** End one of the signed-in person's other sessions (another device signs out). */
 export async function endSession(sessionId: string) {
   const requestHeaders = await headers();
-  const sessions = await auth.api.listSessions({ headers: requestHeaders });
-  const ending = sessions.find((session) => session.id === sessionId);
+  const current = await auth.api.getSession({ headers: requestHeaders });
+  const ending = current && (await liveSessionOf(current.user.id, sessionId));
   if (ending) {
     await auth.api.revokeSession({ headers: requestHeaders, body: { token: ending.token } });
   }

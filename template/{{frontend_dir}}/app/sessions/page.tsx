@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { Card, PageTitle, linkStyle, secondaryButtonStyle } from "@/components/ui";
 import { auth } from "@/lib/auth";
 import { describeDevice } from "@/lib/devices";
+import { liveSessionsOf } from "@/lib/sessions";
 import { loginUrl } from "@/lib/navigation";
 import { SignOutButton } from "../dashboard/sign-out-button";
 import { endSession, signOutEverywhere } from "./actions";
@@ -15,7 +16,7 @@ export default async function SessionsPage() {
   const requestHeaders = await headers();
   const current = await auth.api.getSession({ headers: requestHeaders });
   if (!current) redirect(loginUrl("/sessions"));
-  const sessions = await auth.api.listSessions({ headers: requestHeaders });
+  const sessions = await liveSessionsOf(current.user.id);
   // This device first, then the most recently active.
   sessions.sort(
     (a, b) =>

@@ -12,22 +12,36 @@ import {
   linkStyle,
 } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
+import { NOT_SIGNED_IN_AFTER_SIGN_UP } from "@/lib/auth-errors";
 import { useAuthForm } from "@/lib/use-auth-form";
 
-export function SignupForm() {
+/**
+ * Better Auth answers a sign-up the same whether the address is new or taken, and starts no
+ * session (lib/sign-ups.ts): with `confirmFirst` the person follows the mailed link, else the
+ * form signs in with what was typed, which only the account's owner can do.
+ */
+export function SignupForm({ confirmFirst }: { confirmFirst: boolean }) {
   // Set when the account needs its email confirmed before the first sign-in (no session yet).
   const [toConfirm, setToConfirm] = useState<string>();
   const { errors, onSubmit, pending, disabled } = useAuthForm(
-    (form) =>
-      authClient.signUp.email({
+    async (form) => {
+      const email = String(form.get("email"));
+      const password = String(form.get("password"));
+      const signedUp = await authClient.signUp.email({
         name: String(form.get("name")),
-        email: String(form.get("email")),
-        password: String(form.get("password")),
+        email,
+        password,
         callbackURL: "/dashboard", // where the confirmation link leads
-      }),
+      });
+      if (signedUp.error || confirmFirst) return signedUp;
+      const signedIn = await authClient.signIn.email({ email, password });
+      return signedIn.error?.code === "INVALID_EMAIL_OR_PASSWORD"
+        ? { error: { code: NOT_SIGNED_IN_AFTER_SIGN_UP } }
+        : signedIn;
+    },
     (data) => {
-      const answer = data as { token: string | null; user: { email: string } } | null;
-      if (answer && !answer.token) setToConfirm(answer.user.email);
+      const answer = data as { user?: { email: string } } | null;
+      if (confirmFirst && answer?.user) setToConfirm(answer.user.email);
       else window.location.assign("/dashboard");
     },
     "Could not create the account",

@@ -1,0 +1,76 @@
+import { DatabaseSync } from "node:sqlite";
+import { betterAuth } from "better-auth";
+import { getMigrations } from "better-auth/db/migration";
+import { expect, vi } from "vitest";
+import type { Mail } from "../lib/mail.ts";
+
+/**
+ * The site's Better Auth for a test: this project's own options (lib/auth-options.ts) on a real
+ * (in-memory) SQLite database, answering real HTTP requests; mail is kept instead of sent.
+ */
+export const ORIGIN = "http://localhost:3000";
+const SECRET = "a-test-secret-that-is-long-enough-for-better-auth-1234567890";
+process.env.API_JWT_SECRET ??= "b".repeat(64); // shared_secret mode's, if this is that mode
+
+export type Mode = "off" | "optional" | "required";
+
+export async function makeSite(mode: Mode = "optional") {
+  vi.resetModules(); // lib/config.ts reads EMAIL_VERIFICATION once
+  process.env.EMAIL_VERIFICATION = mode;
+  const { authOptions } = await import("../lib/auth-options.ts");
+  const mails: Mail[] = [];
+  const options = authOptions({
+    database: new DatabaseSync(":memory:"),
+    secret: SECRET,
+    sendMail: async (mail) => {
+      mails.push(mail);
+    },
+  });
+  const { runMigrations } = await getMigrations(options);
+  await runMigrations();
+  const auth = betterAuth(options);
+
+  /** A browser of its own: its cookies, and what Better Auth answers it over HTTP. */
+  function browser() {
+    const cookies = new Map<string, string>();
+    function keep(response: Response) {
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(";");
+        const [name, value] = pair.split("=");
+        cookies.set(name, value);
+      }
+    }
+    async function send(path: string, body?: object) {
+      const response = await auth.handler(
+        new Request(`${ORIGIN}/api/auth${path}`, {
+          method: body ? "POST" : "GET",
+          headers: {
+            origin: ORIGIN,
+            "content-type": "application/json",
+            cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join("; "),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        }),
+      );
+      keep(response);
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    }
+    /** Follow a mailed link as a browser does: Better Auth's redirect, cookies kept. */
+    async function follow(link: string) {
+      const response = await auth.handler(new Request(link, { headers: { origin: ORIGIN } }));
+      keep(response);
+      return response;
+    }
+    return { send, follow, cookies };
+  }
+
+  /** The mails to `to` whose subject has `subject`, once `count` of them arrived. */
+  async function mailsTo(to: string, subject: string, count = 1) {
+    const matching = () => mails.filter((m) => m.to === to && m.subject.includes(subject));
+    await vi.waitFor(() => expect(matching().length).toBe(count));
+    return matching();
+  }
+
+  return { auth, mails, browser, mailsTo };
+}
