@@ -1,9 +1,11 @@
+import { clientIpHeader } from "./lib/config";
 import { mailSettings } from "./lib/mail";
 import { readOptionalSecret } from "./lib/secrets";
 
 /**
  * Settings that would fail later (no mail server in production, say) stop the server as it
- * starts, with their message, rather than at the first request that needs them.
+ * starts, with their message, rather than at the first request that needs them; and a
+ * production server says once what it expects in front of it.
  */
 export function checkSettingsOrExit() {
   try {
@@ -12,5 +14,12 @@ export function checkSettingsOrExit() {
     // Next.js would log it and go on serving; a server that cannot send mail must not start.
     console.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
+  }
+  if (process.env.NODE_ENV === "production" && clientIpHeader) {
+    console.info(
+      `auth: sign-ins are counted per client address, from the ${clientIpHeader} header a ` +
+        "reverse proxy sets (README, Deploying); a browser's sign-in without it is refused. " +
+        "Trying the production build without a proxy? Start it with CLIENT_IP_HEADER=none.",
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
@@ -9,8 +10,9 @@ import type { Mail } from "../lib/mail.ts";
  * (in-memory) SQLite database, answering real HTTP requests; mail is kept instead of sent.
  */
 export const ORIGIN = "http://localhost:3000";
-const SECRET = "a-test-secret-that-is-long-enough-for-better-auth-1234567890";
-process.env.API_JWT_SECRET ??= "b".repeat(64); // shared_secret mode's, if this is that mode
+const SECRET = randomBytes(32).toString("hex");
+// shared_secret mode's, if this is that mode: random, as setup makes it (a repeated one is refused)
+process.env.API_JWT_SECRET ??= randomBytes(32).toString("hex");
 
 export type Mode = "off" | "optional" | "required";
 
