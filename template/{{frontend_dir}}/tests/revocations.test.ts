@@ -220,6 +220,13 @@ describe("the revocation list", () => {
   });
 });
 
+type Answer = { list?: string; failed?: boolean };
+type Build = {
+  startedAt: number;
+  end: (ok: boolean) => void;
+  waiters: { askedAt: number; answer: Answer }[];
+};
+
 describe("the list as callers get it", () => {
   it("is built once for many callers at once, and once per interval", async () => {
     const cache = new ListCache();
@@ -247,6 +254,90 @@ describe("the list as callers get it", () => {
     finish("new");
     expect(await starter).toBe("new");
     expect(await cache.get(slow, later + 2)).toBe("new");
+  });
+
+  // Model-based: a seeded random walk of callers at random times and builds that end (or fail)
+  // whenever, against the rule: a list younger than REBUILD_LIST_MS is answered from memory;
+  // otherwise one caller starts a build and waits for it, and whoever asks meanwhile gets the
+  // last list if it is within its lifetime, else waits for that build. Never two builds at once,
+  // and no answer older than its lifetime when it was asked for.
+  it("builds one list at a time, never more often than the interval, and answers no expired list", async () => {
+    const lifetimeMs = LIST_LIFETIME_SECONDS * 1000;
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    let seed = 20261205;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const settled = () => new Promise((resolve) => setImmediate(resolve));
+    for (let walk = 0; walk < 100; walk++) {
+      const cache = new ListCache();
+      let now = 0;
+      let last: { builtAt: number; list: string } | null = null;
+      // The build in flight, in an object: its closure sets it, which narrowing cannot see.
+      const flight: { building: Build | null } = { building: null };
+      let builds = 0;
+      for (let step = 0; step < 60; step++) {
+        const roll = random();
+        if (flight.building && roll < 0.25) {
+          const ok = random() < 0.8;
+          const { startedAt, end, waiters } = flight.building;
+          end(ok);
+          await settled();
+          for (const { askedAt, answer } of waiters) {
+            if (ok) {
+              expect(answer.list).toBe(`built at ${startedAt}`);
+              expect(startedAt).toBeLessThanOrEqual(askedAt);
+            } else expect(answer.failed).toBe(true);
+          }
+          if (ok) last = { builtAt: startedAt, list: `built at ${startedAt}` };
+          flight.building = null;
+          continue;
+        }
+        now +=
+          roll < 0.9
+            ? Math.floor(random() * REBUILD_LIST_MS * 2)
+            : Math.floor(random() * lifetimeMs * 1.5);
+        const answer: Answer = {};
+        let started = false;
+        const build = () => {
+          started = true;
+          builds += 1;
+          return new Promise<string>((resolve, reject) => {
+            const startedAt = now;
+            flight.building = {
+              startedAt,
+              waiters: [],
+              end: (ok) => (ok ? resolve(`built at ${startedAt}`) : reject(new Error("down"))),
+            };
+          });
+        };
+        const wasBuilding = flight.building !== null;
+        cache.get(build, now).then(
+          (list) => (answer.list = list),
+          () => (answer.failed = true),
+        );
+        await settled();
+        const age = last ? now - last.builtAt : Infinity;
+        if (last && age < REBUILD_LIST_MS) {
+          expect(started).toBe(false);
+          expect(answer.list).toBe(last.list);
+        } else if (wasBuilding) {
+          expect(started).toBe(false); // never a second build at once
+          if (last && age < lifetimeMs) expect(answer.list).toBe(last.list);
+          else flight.building?.waiters.push({ askedAt: now, answer });
+        } else {
+          expect(started).toBe(true); // a list this old is rebuilt by the caller who finds it
+          expect(answer).toEqual({});
+          flight.building?.waiters.push({ askedAt: now, answer });
+        }
+        // Whatever was answered at once was built less than its lifetime before it was asked for.
+        if (answer.list) {
+          expect(now - Number(answer.list.split(" ").at(-1))).toBeLessThan(lifetimeMs);
+        }
+      }
+      expect(builds).toBeGreaterThan(0);
+      flight.building?.end(true);
+      await settled();
+    }
+    error.mockRestore();
   });
 
   it("waits for a new list rather than serve one past its lifetime, and keeps the last after a failed build", async () => {
