@@ -1,5 +1,6 @@
 """The benchmark script runs against the current template (a smoke run: its numbers mean little)."""
 
+import re
 import sys
 
 import pytest
@@ -46,6 +47,7 @@ def test_overload_script_runs_and_prints_its_table(defaults_setup: SetUpProject)
     assert "### The frontend flooded for 5 s, 1,000 ended sessions on the list" in result.stdout
     rows = [line for line in result.stdout.splitlines() if line.startswith("| 40 on")]
     assert len(rows) == 1, result.stdout
-    # A valid token was answered (200) every time, and the signed-out one refused (401).
-    valid, _, revoked = rows[0].split(" | ")[2:5]
+    # The list came, a valid token was answered (200) every time, the signed-out one refused (401).
+    came, valid, _, revoked = rows[0].split(" | ")[2:6]
+    assert re.fullmatch(r"[\d.]+ / [\d.]+ s", came), rows[0]
     assert valid.endswith(" / 0") and revoked.endswith(" / 0"), rows[0]

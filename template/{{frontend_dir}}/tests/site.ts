@@ -19,6 +19,7 @@ export type Mode = "off" | "optional" | "required";
 export async function makeSite(mode: Mode = "optional") {
   vi.resetModules(); // lib/config.ts reads EMAIL_VERIFICATION once
   process.env.EMAIL_VERIFICATION = mode;
+  process.env.BETTER_AUTH_URL = ORIGIN; // the site is here, whatever .env.local says
   const { authOptions } = await import("../lib/auth-options.ts");
   const mails: Mail[] = [];
   const options = authOptions({
