@@ -78,3 +78,43 @@ def test_rendered_files_look_hand_written(render: Renders, name: str) -> None:
         assert "\n\n\n\n" not in text, f"{where} has more than two blank lines in a row"
         trailing = [n for n, line in enumerate(text.splitlines(), 1) if line != line.rstrip()]
         assert not trailing, f"{where} has trailing spaces on lines {trailing}"
+
+
+OWNERS_ROUTER = """from fastapi import APIRouter
+
+from ..jwt_auth import CurrentUser, ProtectedRoute
+
+router = APIRouter(prefix="/api/billing", tags=["billing"], route_class=ProtectedRoute)
+
+
+@router.get("/invoices")
+async def list_invoices(user: CurrentUser) -> list[str]:
+    return [user.user_id]
+"""
+
+
+def test_the_backends_tests_cover_a_router_its_owner_adds(render: Renders) -> None:
+    """A router of the owner's own, added to ROUTERS: the endpoint tests refuse calls to it
+    without a valid token and serve it with one, and the OpenAPI test checks its schema, with no
+    test written for it."""
+    backend = render() / "backend"
+    (backend / "my_app/api/billing.py").write_text(OWNERS_ROUTER)
+    main = backend / "my_app/main.py"
+    text = main.read_text()
+    main.write_text(
+        text.replace(
+            "from .api import health, routes", "from .api import billing, health, routes"
+        ).replace(
+            "ROUTERS = (health.router, routes.router)",
+            "ROUTERS = (health.router, routes.router, billing.router)",
+        )
+    )
+    tests = ["tests/test_protected_endpoints.py", "tests/test_openapi.py"]
+    result = run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", *tests], backend)
+    assert result.returncode == 0, result.stdout[-5000:]
+    for test in [
+        "refuses_request_without_token",
+        "refuses_expired_token",
+        "serves_caller_with_valid_token",
+    ]:
+        assert f"test_{test}[GET /api/billing/invoices] PASSED" in result.stdout, test

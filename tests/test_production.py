@@ -1,4 +1,4 @@
-"""The generated project run as the generated README's "Deploying" section says, on this machine:
+"""The generated project run as its docs/deploying.md says, on this machine:
 PostgreSQL, two `next start` instances, the API with two uvicorn workers, and Debian's nginx
 terminating TLS for both origins with a self-signed certificate, all on loopback. Every request
 goes through nginx: sign-up and sign-in across instances, tokens from either instance, a real
@@ -146,9 +146,8 @@ def self_signed_certificate(tmp: Path) -> tuple[Path, Path]:
 
 
 def deploy_steps(project: Path) -> str:
-    readme = (project / "README.md").read_text()
-    section = readme.split("\n## Deploying\n", 1)[1].split("\n## ", 1)[0]
-    return re.search(r"```bash\n(.*?)```", section, re.DOTALL).group(1)
+    guide = (project / "docs/deploying.md").read_text()
+    return re.search(r"```bash\n(.*?)```", guide, re.DOTALL).group(1)
 
 
 @dataclass
@@ -192,7 +191,7 @@ class Production:
 
 
 def nginx_configuration(project: Production, tmp: Path, values: dict[str, str]) -> Path:
-    """The README's envsubst line, run as written with this machine's values, then included in a
+    """docs/deploying.md's envsubst line, run as written with this machine's values, then included in a
     main configuration that runs nginx in the foreground from `tmp`."""
     steps = deploy_steps(project.project)
     envsubst = next(line for line in steps.splitlines() if line.startswith("envsubst "))
@@ -255,7 +254,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
             "JWT_KEY_ROTATION_SECONDS": str(ROTATION_SECONDS),
             "JWT_KEY_GRACE_SECONDS": str(GRACE_SECONDS),
         }
-        # The README's steps: setup and build with the frontend's settings; the servers trust the
+        # docs/deploying.md's steps: setup and build with the frontend's settings; the servers trust the
         # test's certificate (NODE_EXTRA_CA_CERTS, as for a private CA).
         running_env = {**frontend_env, "NODE_EXTRA_CA_CERTS": str(trusted)}
         api_env = {

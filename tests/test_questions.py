@@ -1,7 +1,12 @@
 """The questions: defaults and both answer forms render; wrong answers are refused with a message
 that says what is wrong, before anything is written."""
 
+import os
+import pty
+import re
+import select
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +162,52 @@ def test_copy_with_the_cli_needs_no_trust_flag(tmp_path: Path) -> None:
     assert 'python -m my_app doctor "$TOKEN"' in message
 
 
+def answer_every_question_with_its_default(command: list[str], seconds: float = 120) -> str:
+    """Run `command` in a terminal of its own and take every default as a person would: Enter,
+    or Esc then Enter for a multiline answer. What the terminal showed, without its escapes."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command, in the terminal
+        os.execvpe(command[0], command, {**os.environ, "TERM": "xterm", "COLUMNS": "200"})
+    shown, asked = b"", 0
+    deadline, quiet_since = time.monotonic() + seconds, time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(terminal, 65536)
+                except OSError:  # the command ended
+                    break
+                if not chunk:
+                    break
+                shown, quiet_since = shown + chunk, time.monotonic()
+            elif shown.count("🎤".encode()) > asked and time.monotonic() - quiet_since > 0.3:
+                asked = shown.count("🎤".encode())
+                multiline = b"Esc then Enter" in shown[-400:]
+                os.write(terminal, b"\x1b\r" if multiline else b"\r")
+    finally:
+        os.close(terminal)
+        os.waitpid(pid, 0)
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", shown.decode(errors="replace"))
+    return re.sub(r"\r+\n", "\n", text)
+
+
+@pytest.mark.slow
+def test_the_list_questions_show_their_defaults_as_yaml_a_person_writes(tmp_path: Path) -> None:
+    """Asked in a terminal, every default taken: the lists read as YAML typed by hand (no Python
+    reprs, no quotes), and taking them renders the defaults' project."""
+    copier = [sys.executable, "-m", "copier", "copy", "--vcs-ref", "HEAD"]
+    shown = answer_every_question_with_its_default([*copier, str(TEMPLATE_ROOT), str(tmp_path)])
+    assert "> role: str = user\n" in shown, shown[-3000:]
+    endpoints = "> - GET /api/me\n  - GET /api/{user_id}/tasks\n  - POST /api/{user_id}/tasks\n"
+    assert endpoints + "  - GET /api/admin/stats [role=admin]" in shown, shown[-3000:]
+    assert "['" not in shown and "'GET" not in shown, shown[-3000:]
+    answers = yaml.safe_load((tmp_path / ".copier-answers.yml").read_text())
+    assert answers["custom_claims"] == {"role": "str = user"}
+    assert answers["protected_endpoints"][1] == "GET /api/{user_id}/tasks"
+    claims = (tmp_path / "backend/my_app/jwt_auth/claims.py").read_text()
+    assert 'CUSTOM_CLAIMS: tuple[str, ...] = ("role",)' in claims and '"role": "user"' in claims
+
+
 def test_renders_every_answer_from_a_data_file(tmp_path: Path) -> None:
     data = {
         "project_name": "Data File App",
@@ -197,7 +248,7 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
     answers = yaml.safe_load((default_project / ".copier-answers.yml").read_text())
     assert answers["token_mode"] == "jwks"
     assert answers["jwt_algorithm"] == "EdDSA"
-    assert answers["custom_claims"] == ["role: str = user"]
+    assert answers["custom_claims"] == {"role": "str = user"}
     assert answers["client_ip_header"] == "X-Real-IP"  # what deploy/nginx.conf.template sets
     assert (answers["signing_key_rotation"], answers["signing_key_grace"]) == ("30d", "7d")
     assert answers["protected_endpoints"] == [

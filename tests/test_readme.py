@@ -55,6 +55,9 @@ def documented_defaults() -> dict[str, str]:
 
 
 def shown(default: Any) -> str:
+    """A default as the README's table shows it: each item of a list, each line of a mapping."""
+    if isinstance(default, dict):
+        default = [f"{name}: {value}" for name, value in default.items()]
     items = default if isinstance(default, list) else [default]
     return ", ".join(f"`{item}`" for item in items)
 

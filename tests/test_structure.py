@@ -2,7 +2,7 @@
 without installing anything: each token mode provides every role the shared code imports (the
 protocols of token_mode.py and tests/test_token_mode.py, the interfaces of lib/token-mode.ts);
 shared files never branch on the mode or name its files; every mode's include defines the same
-facts; and a rendered project has no import circles."""
+facts; only templated files carry .jinja; and a rendered project has no import circles."""
 
 import ast
 import re
@@ -120,6 +120,17 @@ def test_each_token_mode_has_the_same_role_files() -> None:
     }
     for mode, files in by_mode.items():
         assert roles <= files, f"{mode} lacks {sorted(roles - files)}"
+
+
+def test_only_templated_files_carry_the_jinja_suffix() -> None:
+    """A file without Jinja in it stays as its tools know it (copier-uv's rule): ruff, mypy,
+    prettier and every structure or duplication check read it in the template itself."""
+    plain = [
+        str(path.relative_to(TEMPLATE))
+        for path in TEMPLATE.rglob("*.jinja")
+        if not re.search(r"\{\{|\{%|\{#", path.read_text())
+    ]
+    assert plain == [], "no Jinja in these: drop their .jinja suffix"
 
 
 def include_names(path: Path) -> set[str]:

@@ -18,7 +18,7 @@ export function checkSettingsOrExit() {
   if (process.env.NODE_ENV === "production" && clientIpHeader) {
     console.info(
       `auth: sign-ins are counted per client address, from the ${clientIpHeader} header a ` +
-        "reverse proxy sets (README, Deploying); a browser's sign-in without it is refused. " +
+        "reverse proxy sets (docs/deploying.md); a browser's sign-in without it is refused. " +
         "Trying the production build without a proxy? Start it with CLIENT_IP_HEADER=none.",
     );
   }

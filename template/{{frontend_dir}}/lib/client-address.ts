@@ -31,7 +31,7 @@ export function throughTheProxy(
     }
     console.error(
       `auth: refused ${path}: no ${header} header. Reach this site through the reverse proxy ` +
-        "that sets it (README, Deploying), or, to try the production build without one, set " +
+        "that sets it (docs/deploying.md), or, to try the production build without one, set " +
         "CLIENT_IP_HEADER=none (sign-in limits then count every client together).",
     );
     return Response.json(

@@ -18,7 +18,7 @@ describe("requests to Better Auth", () => {
     const response = await throughTheProxy(betterAuth, "x-real-ip", true)(signIn());
     expect(response.status).toBe(421);
     expect((await response.json()).message).toContain("no x-real-ip header");
-    expect(logged.mock.calls[0][0]).toContain("README, Deploying");
+    expect(logged.mock.calls[0][0]).toContain("docs/deploying.md");
     expect(logged.mock.calls[0][0]).toContain("CLIENT_IP_HEADER=none");
     expect(betterAuth).not.toHaveBeenCalled();
   });
