@@ -49,5 +49,5 @@ def test_overload_script_runs_and_prints_its_table(defaults_setup: SetUpProject)
     assert len(rows) == 1, result.stdout
     # The list came, a valid token was answered (200) every time, the signed-out one refused (401).
     came, valid, _, revoked = rows[0].split(" | ")[2:6]
-    assert re.fullmatch(r"[\d.]+ / [\d.]+ s", came), rows[0]
+    assert re.fullmatch(r"\d+ of \d+; [\d.]+ / [\d.]+ s", came), rows[0]
     assert valid.endswith(" / 0") and revoked.endswith(" / 0"), rows[0]
