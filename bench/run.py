@@ -643,14 +643,11 @@ LIST_MEMORY_SCRIPT = """
 import asyncio, gc, sys, time, tracemalloc
 from {package}.core.config import Settings
 from {package}.jwt_auth.key_source import open_key_source
+from {package}.jwt_auth.policy import VerificationPolicy
 from {package}.jwt_auth.revocations import RevocationList, verified_list
 
 async def held_list(keys, settings, body):
-    algorithms = frozenset(settings.jwt_algorithms)
-    fetched = await verified_list(
-        body, keys.key_for, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-        algorithms=algorithms,
-    )
+    fetched = await verified_list(body, keys.key_for, VerificationPolicy.of(settings))
     held = RevocationList(max_stale_seconds=60, when_stale="refuse")
     assert held.offer(fetched) is None
     return held

@@ -253,7 +253,7 @@ PLAN_HANDLER = """
 async def get_plan(user: CurrentUser) -> EndpointResponse:
     return EndpointResponse(endpoint="GET /api/plan", caller=Caller.of(user), placeholder="-")
 """
-PLAN_CALL = """import { browserApi } from "@/lib/browser-api";
+PLAN_CALL = """import { browserApi } from "@/lib/api/browser";
 import * as api from "@/lib/openapi";
 
 export async function plan(): Promise<string> {

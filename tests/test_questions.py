@@ -280,21 +280,21 @@ def test_production_answers_shape_better_auth(render: Renders) -> None:
     behind_proxy = render({"client_ip_header": "X-Client-IP", "signing_key_rotation": "12h"})
     config = (behind_proxy / "frontend/lib/config.ts").read_text()
     assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "X-Client-IP")' in config
-    auth = (behind_proxy / "frontend/lib/auth-options.ts").read_text()
+    auth = (behind_proxy / "frontend/lib/auth/options.ts").read_text()
     assert "ipAddressHeaders: clientIpHeader ? [clientIpHeader] : []" in auth
     assert 'storage: "database",' in auth  # limits shared by every instance
     # The documents the API fetches are counted by no limit, and need no proxy's header.
     assert "UNCOUNTED_PATHS.map((path) => [path, false as const])" in auth
-    client_address = (behind_proxy / "frontend/lib/client-address.ts").read_text()
+    client_address = (behind_proxy / "frontend/lib/auth/client-address.ts").read_text()
     assert 'UNCOUNTED_PATHS = ["/jwks", "/revocations"]' in client_address
     assert '"/request-password-reset": { window: 60, max: 3 },' in auth  # mail, per client
-    jwks = (behind_proxy / "frontend/lib/token-plugins.ts").read_text()
+    jwks = (behind_proxy / "frontend/lib/auth/token-plugins.ts").read_text()
     assert "process.env.JWT_KEY_ROTATION_SECONDS ?? 43200" in jwks
     assert "process.env.JWT_KEY_GRACE_SECONDS ?? 604800" in jwks
     direct = render({"signing_key_rotation": "off", "client_ip_header": "none"})
     config = (direct / "frontend/lib/config.ts").read_text()
     assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "none")' in config
-    assert "JWT_KEY_ROTATION_SECONDS ?? 0" in (direct / "frontend/lib/token-plugins.ts").read_text()
+    assert "JWT_KEY_ROTATION_SECONDS ?? 0" in (direct / "frontend/lib/auth/token-plugins.ts").read_text()
     answers = yaml.safe_load((direct / ".copier-answers.yml").read_text())
     assert "signing_key_grace" not in answers  # not asked when keys do not rotate
     shared = render({"token_mode": "shared_secret"})

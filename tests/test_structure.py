@@ -1,6 +1,6 @@
 """The template's architecture rules, checked on its files and on one render per token mode,
 without installing anything: each token mode provides every role the shared code imports (the
-protocols of token_mode.py and tests/test_token_mode.py, the interfaces of lib/token-mode.ts);
+protocols of token_mode.py and tests/test_token_mode.py, the interfaces of lib/auth/token-mode.ts);
 shared files never branch on the mode or name its files; every mode's include defines the same
 facts; only templated files carry .jinja; and a rendered project has no import circles."""
 
@@ -53,7 +53,7 @@ def python_roles(source: str) -> dict[str, set[str]]:
 
 def typescript_roles(source: str) -> dict[str, set[str]]:
     found = re.findall(
-        r"/\*\* (lib/[\w-]+\.ts): .*?\*/\s*export interface \w+ \{(.*?)\n\}", source, re.S
+        r"/\*\* (lib/[\w/-]+\.ts): .*?\*/\s*export interface \w+ \{(.*?)\n\}", source, re.S
     )
     return {
         path: set(re.findall(r"^\s+(?:readonly )?(\w+)[(:]", body, re.M)) for path, body in found
@@ -67,7 +67,7 @@ def test_every_token_mode_provides_each_role_the_shared_code_imports(
     package = project / "backend/my_app"
     python = python_roles((package / "token_mode.py").read_text())
     tests = python_roles((project / "backend/tests/test_token_mode.py").read_text())
-    typescript = typescript_roles((project / "frontend/lib/token-mode.ts").read_text())
+    typescript = typescript_roles((project / "frontend/lib/auth/token-mode.ts").read_text())
     assert set(python) == {"jwt_auth/key_source.py", "doctor/key_checks.py", "cli/token.py"}
     assert set(tests) == {"tests/keys.py"} and len(typescript) == 2
     for root, roles in [(package, python), (project / "backend", tests)]:
@@ -114,8 +114,8 @@ def test_each_token_mode_has_the_same_role_files() -> None:
         "{{backend_dir}}/tests/keys.py",
         "{{backend_dir}}/tests/test_key_settings.py",
         "{{backend_dir}}/tests/test_mode_cli.py",
-        "{{frontend_dir}}/lib/token-plugins.ts",
-        "{{frontend_dir}}/lib/api-token.ts",
+        "{{frontend_dir}}/lib/auth/token-plugins.ts",
+        "{{frontend_dir}}/lib/auth/api-token.ts",
         "e2e/test_key_refusals.py",
     }
     for mode, files in by_mode.items():
@@ -172,9 +172,19 @@ def python_imports(package: Path) -> dict[str, set[str]]:
     return graph
 
 
+def typescript_modules(frontend: Path) -> list[Path]:
+    """The frontend's own modules: lib/ (its rooms too, not the generated client), components/
+    and app/."""
+    lib = [
+        p for p in frontend.glob("lib/**/*.ts") if "openapi" not in p.relative_to(frontend).parts
+    ]
+    return [*lib, *frontend.rglob("components/**/*.tsx"), *frontend.rglob("app/**/*.ts*")]
+
+
 def typescript_imports(frontend: Path) -> dict[str, set[str]]:
+    """module -> the project's modules it imports (by path from frontend/, with extension)."""
     graph: dict[str, set[str]] = {}
-    for path in [*frontend.glob("lib/*.ts"), *frontend.rglob("app/**/*.ts*")]:
+    for path in typescript_modules(frontend):
         name = str(path.relative_to(frontend))
         targets = set()
         for spec in re.findall(r'^import [^"]*"([^"]+)"', path.read_text(), re.M):
@@ -184,7 +194,8 @@ def typescript_imports(frontend: Path) -> dict[str, set[str]]:
                 spec = str((path.parent / spec).resolve().relative_to(frontend.resolve()))
             else:
                 continue
-            targets.add(spec if spec.endswith(".ts") else spec + ".ts")
+            found = [c for c in (spec, f"{spec}.ts", f"{spec}.tsx") if (frontend / c).is_file()]
+            targets.add(found[0] if found else spec)
         graph[name] = targets
     return graph
 
@@ -207,6 +218,40 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     for node in sorted(graph):
         visit(node, [])
     return found
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, ()))
+    return seen
+
+
+def test_no_browser_module_reaches_a_server_only_one(mode_project: tuple[str, Path]) -> None:
+    """The frontend's server/browser boundary, in its structure: the modules that hold secrets
+    (lib/server/, Better Auth's server in lib/auth.ts) import "server-only", and nothing a "use
+    client" module imports, at any depth, does."""
+    _, project = mode_project
+    frontend = project / "frontend"
+    graph = typescript_imports(frontend)
+    text = {name: (frontend / name).read_text() for name in graph}
+    server_only = {name for name, source in text.items() if 'import "server-only";' in source}
+    secret_holders = {
+        "lib/auth.ts",
+        *(str(p.relative_to(frontend)) for p in frontend.glob("lib/server/*.ts")),
+    }
+    assert secret_holders <= server_only, sorted(secret_holders - server_only)
+    clients = [name for name, source in text.items() if source.startswith('"use client";')]
+    assert len(clients) > 5, clients
+    crossings = {
+        client: sorted(reachable(graph, client) & server_only)
+        for client in clients
+        if reachable(graph, client) & server_only
+    }
+    assert crossings == {}
 
 
 def test_a_rendered_project_has_no_import_circles(mode_project: tuple[str, Path]) -> None:

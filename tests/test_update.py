@@ -184,7 +184,7 @@ def test_update_with_a_new_claim_re_renders_both_halves(edited_project: Path) ->
     assert '"plan": "free"' in backend_claims
     # The endpoint tests read the claims from `Claims`: nothing of theirs names the new one.
     assert "plan" not in (project / "backend/tests/test_protected_endpoints.py").read_text()
-    frontend_claims = (project / "frontend/lib/claims.ts").read_text()
+    frontend_claims = (project / "frontend/lib/auth/claims.ts").read_text()
     assert "plan: string | null;" in frontend_claims
     assert (
         'plan: {\n    type: "string",\n    required: false,\n    input: false,\n    defaultValue: "free",'

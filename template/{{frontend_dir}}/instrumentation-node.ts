@@ -1,6 +1,6 @@
 import { clientIpHeader } from "./lib/config";
-import { mailSettings } from "./lib/mail";
-import { readOptionalSecret } from "./lib/secrets";
+import { mailSettings } from "./lib/mail/transport";
+import { readOptionalSecret } from "./lib/server/secrets";
 
 /**
  * Settings that would fail later (no mail server in production, say) stop the server as it

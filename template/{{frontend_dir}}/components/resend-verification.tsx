@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { secondaryButtonStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
-import { describeAuthError } from "@/lib/auth-errors";
+import { describeAuthError } from "@/lib/forms/auth-errors";
 
 /** Mails the confirmation link to `email` again, and says what happened. */
 export function ResendVerification({ email }: { email: string }) {

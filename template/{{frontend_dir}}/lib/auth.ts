@@ -1,9 +1,9 @@
 import "server-only";
 import { betterAuth } from "better-auth";
-import { authOptions } from "./auth-options.ts";
-import { database } from "./db.ts";
-import { mailSender, mailSettings } from "./mail.ts";
-import { readOptionalSecret, readSecret } from "./secrets.ts";
+import { authOptions } from "./auth/options.ts";
+import { database } from "./server/db.ts";
+import { mailSender, mailSettings } from "./mail/transport.ts";
+import { readOptionalSecret, readSecret } from "./server/secrets.ts";
 
 /** Better Auth, as this site runs it: its database, its secret, its mail server. */
 export const auth = betterAuth(

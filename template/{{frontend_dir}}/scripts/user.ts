@@ -4,10 +4,10 @@
  *   npm run user -- end-sessions <email>            sign them out everywhere
  *   npm run user -- ban <email>                     end their sessions, refuse new ones
  *   npm run user -- unban <email>
- * Tokens of ended sessions are refused at the API within seconds (lib/revocations.ts).
+ * Tokens of ended sessions are refused at the API within seconds (lib/auth/revocations.ts).
  */
 import { auth } from "../lib/auth.ts";
-import { parseClaim } from "../lib/claim-values.ts";
+import { parseClaim } from "../lib/auth/claim-values.ts";
 
 const USAGE = `Usage: npm run user -- grant <email> <claim>=<value> | end-sessions <email> | ban <email> | unban <email>`;
 

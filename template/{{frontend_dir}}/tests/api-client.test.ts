@@ -5,7 +5,7 @@ import {
   ForbiddenError,
   UnauthorizedError,
   createApiClient,
-} from "../lib/api-client.ts";
+} from "../lib/api/transport.ts";
 
 const NOW = 1_800_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeAuthError } from "../lib/auth-errors.ts";
+import { describeAuthError } from "../lib/forms/auth-errors.ts";
 
 describe("Better Auth's errors in words", () => {
   it.each([

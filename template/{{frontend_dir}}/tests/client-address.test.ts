@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { throughTheProxy, UNCOUNTED_PATHS } from "@/lib/client-address";
+import { throughTheProxy, UNCOUNTED_PATHS } from "@/lib/auth/client-address";
 
 const betterAuth = vi.fn(async () => new Response("handled by Better Auth"));
 

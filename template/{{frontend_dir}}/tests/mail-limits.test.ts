@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MAIL_RULE, type MailWindow, decideMail } from "../lib/mail-limits.ts";
+import { MAIL_RULE, type MailWindow, decideMail } from "../lib/mail/limits.ts";
 import { makeSite } from "./site.ts";
 
 const RULE = { windowSeconds: 60, max: 3 };

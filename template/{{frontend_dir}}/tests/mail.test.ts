@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { passwordResetMail, verificationMail } from "../lib/emails.ts";
-import { mailSender, mailSettings } from "../lib/mail.ts";
+import { passwordResetMail, verificationMail } from "../lib/mail/messages.ts";
+import { mailSender, mailSettings } from "../lib/mail/transport.ts";
 
 describe("mailSettings", () => {
   it("stops a production server without SMTP_URL, saying what to set", () => {

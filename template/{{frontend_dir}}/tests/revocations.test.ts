@@ -8,9 +8,9 @@ import {
   REBUILD_LIST_MS,
   type RevocationListPayload,
   revocationList,
-} from "../lib/revocations.ts";
+} from "../lib/auth/revocations.ts";
 
-// Real Better Auth on a real (in-memory) SQLite database, with the plugin as lib/auth-options.ts adds it;
+// Real Better Auth on a real (in-memory) SQLite database, with the plugin as lib/auth/options.ts adds it;
 // the list is "signed" as plain JSON here (the token modes' signers are tested end to end).
 const TOKEN_LIFETIME_SECONDS = 900;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { readSecret } from "../lib/secrets.ts";
+import { readSecret } from "../lib/server/secrets.ts";
 
 const NAME = "TEST_SECRET_FOR_VITEST";
 

@@ -4,8 +4,13 @@ import { describe, expect, it } from "vitest";
 
 const FRONTEND = fileURLToPath(new URL("..", import.meta.url));
 // The modules that hold or read secrets: Next.js bundles them for the server only. (So does
-// lib/server-api.ts, which plain Node cannot load: next/headers resolves only in Next.js.)
-const SERVER_MODULES = ["lib/api-token.ts", "lib/auth.ts", "lib/db.ts", "lib/secrets.ts"];
+// lib/api/server.ts, which plain Node cannot load: next/headers resolves only in Next.js.)
+const SERVER_MODULES = [
+  "lib/auth/api-token.ts",
+  "lib/auth.ts",
+  "lib/server/db.ts",
+  "lib/server/secrets.ts",
+];
 
 /** Imports a module in a fresh Node, resolving packages with these export conditions. */
 function importModule(module: string, conditions: string[]) {
@@ -32,7 +37,7 @@ describe("modules that hold secrets", () => {
   });
 
   it("loads on the server (the react-server condition), as db:migrate loads it", () => {
-    const result = importModule("lib/secrets.ts", ["react-server"]);
+    const result = importModule("lib/server/secrets.ts", ["react-server"]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });

@@ -3,10 +3,10 @@ import { DatabaseSync } from "node:sqlite";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { expect, vi } from "vitest";
-import type { Mail } from "../lib/mail.ts";
+import type { Mail } from "../lib/mail/transport.ts";
 
 /**
- * The site's Better Auth for a test: this project's own options (lib/auth-options.ts) on a real
+ * The site's Better Auth for a test: this project's own options (lib/auth/options.ts) on a real
  * (in-memory) SQLite database, answering real HTTP requests; mail is kept instead of sent.
  */
 export const ORIGIN = "http://localhost:3000";
@@ -20,7 +20,7 @@ export async function makeSite(mode: Mode = "optional") {
   vi.resetModules(); // lib/config.ts reads EMAIL_VERIFICATION once
   process.env.EMAIL_VERIFICATION = mode;
   process.env.BETTER_AUTH_URL = ORIGIN; // the site is here, whatever .env.local says
-  const { authOptions } = await import("../lib/auth-options.ts");
+  const { authOptions } = await import("../lib/auth/options.ts");
   const mails: Mail[] = [];
   const options = authOptions({
     database: new DatabaseSync(":memory:"),

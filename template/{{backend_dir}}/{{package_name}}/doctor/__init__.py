@@ -6,7 +6,8 @@ module of the token mode (key_checks.py).
 
 from ..core.config import Settings
 from ..jwt_auth.key_source import open_key_source
-from ..jwt_auth.revocations import RevocationFollower, list_client
+from ..jwt_auth.policy import VerificationPolicy
+from ..jwt_auth.revocations import open_revocations
 from .checks import Report, Status, describe_settings
 from .key_checks import check_keys
 
@@ -30,18 +31,13 @@ async def check_revocations(report: Report, settings: Settings) -> None:
             "its tokens valid until they expire",
         )
         return
-    algorithms = frozenset(settings.jwt_algorithms)
-    async with open_key_source(settings, algorithms) as keys, list_client(settings) as client:
-        follower = RevocationFollower(
-            settings,
-            client=client,
-            keys=keys.key_for,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            algorithms=algorithms,
-            leeway_seconds=settings.jwt_leeway_seconds,
-        )
-        failure = await follower.fetch()
+    # The API's own follower, fetching once: it sees what the API would.
+    policy = VerificationPolicy.of(settings)
+    async with (
+        open_key_source(settings, policy.algorithms) as keys,
+        open_revocations(settings, keys.key_for, policy, follow=False) as follower,
+    ):
+        failure = follower.last_failure
     if failure is None:
         count = len(follower.list.held.sessions)
         report.add("sessions", Status.OK, f"{follower.url}: a valid list, {count} ended session(s)")

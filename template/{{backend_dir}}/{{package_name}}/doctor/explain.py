@@ -4,8 +4,6 @@ The verdict always comes from the real `TokenVerifier`; this module only explain
 with the values involved (both audiences, how long ago the token expired, the key ids on offer).
 """
 
-import base64
-import binascii
 import json
 import time
 from collections.abc import Callable
@@ -15,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..jwt_auth import AuthError, AuthSettings, Claims, TokenVerifier
+from ..jwt_auth import AuthError, AuthSettings, Claims, TokenVerifier, jws
 from ..jwt_auth.errors import Reason
 from ..jwt_auth.verifier import REQUIRED_CLAIMS
 from .checks import duration
@@ -54,11 +52,9 @@ class Facts:
 def _segment(token: str, index: int) -> dict[str, Any]:
     """One JSON segment of a token, unverified; {} when it does not decode."""
     try:
-        part = token.split(".")[index]
-        value = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    except (IndexError, ValueError, binascii.Error, RecursionError):
+        return jws.json_object(jws.decode_segment(token.split(".")[index]))
+    except (IndexError, jws.MalformedJws):
         return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _when(timestamp: object) -> str:

@@ -1,9 +1,6 @@
 """Verification of one bearer token: structure, header, key, signature, claims, types; and the
 cache of tokens already verified, rechecked on every hit."""
 
-import base64
-import binascii
-import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -12,16 +9,16 @@ from typing import Any, Protocol
 import jwt
 from pydantic import ValidationError
 
+from . import jws
 from .claims import Claims
 from .errors import AuthError, InvalidToken, Reason
 from .key_source import open_key_source
+from .policy import VerificationPolicy
 from .revocations import RevocationFollower, open_revocations
 from .settings import AuthSettings
 from .token_cache import Verified, VerifiedTokens
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
-# Header parameters that point at keys chosen by whoever made the token: never trusted or fetched.
-KEY_REFERENCE_HEADERS = frozenset({"jwk", "jku", "x5u", "x5c"})
 # `typ` values of access tokens (RFC 9068 and plain JWT); any other names another kind of token.
 ACCESS_TOKEN_TYPES = frozenset({"jwt", "at+jwt", "application/at+jwt"})
 MAX_KID_LENGTH = 256
@@ -43,27 +40,13 @@ class KeySource(Protocol):
         ...
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise ValueError("duplicate member name")
-    return result
-
-
-def _json_object(raw: bytes | str) -> dict[str, Any]:
-    value = json.loads(raw, object_pairs_hook=_reject_duplicates)
-    if not isinstance(value, dict):
-        raise ValueError("not a JSON object")
-    return value
-
-
 class _StrictJWT(jwt.PyJWT):
     """PyJWT, but a payload with a duplicate claim name is invalid instead of last-one-wins."""
 
     def _decode_payload(self, decoded: dict[str, Any]) -> dict[str, Any]:
         try:
-            return _json_object(decoded["payload"])
-        except (ValueError, RecursionError) as error:
+            return jws.json_object(decoded["payload"])
+        except jws.MalformedJws as error:
             raise jwt.DecodeError("invalid payload") from error
 
 
@@ -98,11 +81,8 @@ class TokenVerifier:
         self.revocations = revocations
         cache_size = settings.jwt_cache_max_entries if settings.jwt_cache_enabled else 0
         self._verified = VerifiedTokens(cache_size, settings.jwt_cache_max_token_bytes)
-        self._algorithms = frozenset(settings.jwt_algorithms)
-        self._issuer = settings.jwt_issuer
-        self._audience = settings.jwt_audience
-        self._leeway = settings.jwt_leeway_seconds
-        self._max_lifetime = settings.jwt_max_lifetime_seconds
+        self.policy = VerificationPolicy.of(settings)
+        self._leeway = self.policy.leeway_seconds  # read on every cached request
         self._max_token_bytes = settings.max_token_bytes
         self._jwt = _StrictJWT()
         self._known_headers: dict[str, tuple[str | None, str]] = {}
@@ -167,14 +147,15 @@ class TokenVerifier:
             raise InvalidToken(Reason.MALFORMED)
         kid, alg = self._checked_header(token.split(".", 1)[0])
         key = await self._keys.key_for(kid, alg)
+        policy = self.policy
         try:
             payload = self._jwt.decode(
                 token,
                 key,
                 algorithms=[alg],
-                issuer=self._issuer,
-                audience=self._audience,
-                leeway=self._leeway,
+                issuer=policy.issuer,
+                audience=policy.audience,
+                leeway=policy.leeway_seconds,
                 options={"require": REQUIRED_CLAIMS},
             )
         except jwt.PyJWTError as error:
@@ -183,7 +164,7 @@ class TokenVerifier:
             claims = Claims.model_validate(payload)
         except ValidationError:
             raise InvalidToken(Reason.CLAIM_TYPE) from None
-        if claims.exp - claims.iat > self._max_lifetime + self._leeway:
+        if claims.exp - claims.iat > policy.max_lifetime_seconds + policy.leeway_seconds:
             raise InvalidToken(Reason.LIFETIME_TOO_LONG)
         return Verified(claims, kid, alg, key)
 
@@ -195,7 +176,7 @@ class TokenVerifier:
             return known
         header = self._header(segment)
         alg = header.get("alg")
-        if not isinstance(alg, str) or alg not in self._algorithms:
+        if not isinstance(alg, str) or alg not in self.policy.algorithms:
             raise InvalidToken(Reason.ALGORITHM_NOT_ALLOWED)
         kid = header.get("kid")
         if kid is not None and (not isinstance(kid, str) or not 0 < len(kid) <= MAX_KID_LENGTH):
@@ -208,12 +189,12 @@ class TokenVerifier:
     @staticmethod
     def _header(segment: str) -> dict[str, Any]:
         try:
-            header = _json_object(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-        except (ValueError, RecursionError, binascii.Error):
+            header = jws.header_of(segment)
+        except jws.MalformedJws:
             raise InvalidToken(Reason.MALFORMED_HEADER) from None
         if "crit" in header:
             raise InvalidToken(Reason.UNSUPPORTED_CRITICAL_HEADER)
-        if KEY_REFERENCE_HEADERS & header.keys():
+        if jws.KEY_REFERENCE_HEADERS & header.keys():
             raise InvalidToken(Reason.HEADER_KEY_REFERENCE)
         typ = header.get("typ")
         if typ is not None and (not isinstance(typ, str) or typ.lower() not in ACCESS_TOKEN_TYPES):
@@ -225,19 +206,12 @@ class TokenVerifier:
 async def open_verifier(settings: AuthSettings) -> AsyncIterator[TokenVerifier]:
     """A verifier for the application's lifetime (opens and closes the key source, and the
     revocation list it follows unless REVOCATIONS_ENABLED is false)."""
-    algorithms = frozenset(settings.jwt_algorithms)
+    policy = VerificationPolicy.of(settings)
     async with AsyncExitStack() as stack:
-        keys = await stack.enter_async_context(open_key_source(settings, algorithms))
+        keys = await stack.enter_async_context(open_key_source(settings, policy.algorithms))
         revocations = None
         if settings.revocations_enabled:
             revocations = await stack.enter_async_context(
-                open_revocations(
-                    settings,
-                    keys.key_for,
-                    issuer=settings.jwt_issuer,
-                    audience=settings.jwt_audience,
-                    algorithms=algorithms,
-                    leeway_seconds=settings.jwt_leeway_seconds,
-                )
+                open_revocations(settings, keys.key_for, policy)
             )
         yield TokenVerifier(settings, keys, revocations)

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { EmailField, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
-import { useAuthForm } from "@/lib/use-auth-form";
+import { useAuthForm } from "@/lib/forms/use-auth-form";
 
 /** Asks for a reset link. The answer is the same whether an account has this email or not. */
 export function ForgotPasswordForm() {

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { ResendVerification } from "@/components/resend-verification";
 import { EmailField, Field, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
-import { useAuthForm } from "@/lib/use-auth-form";
+import { useAuthForm } from "@/lib/forms/use-auth-form";
 
 export function LoginForm({ returnUrl }: { returnUrl: string }) {
   // The address of an account whose email is not confirmed yet, once sign-in said so.

@@ -5,7 +5,7 @@ import { ResetPasswordForm } from "./reset-password-form";
 /**
  * Reached from the mailed link: Better Auth checked it and adds `token`, or `error` if it failed.
  * `claim` marks the link mailed when someone signed up with an unconfirmed account's address
- * (lib/sign-ups.ts): the inbox's holder chooses the account's first password of their own.
+ * (lib/auth/sign-ups.ts): the inbox's holder chooses the account's first password of their own.
  */
 export default async function ResetPasswordPage({
   searchParams,

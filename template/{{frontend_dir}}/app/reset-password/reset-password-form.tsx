@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { FormMessage, NewPasswordField, SubmitButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
-import { INVALID_TOKEN } from "@/lib/auth-errors";
-import { useAuthForm } from "@/lib/use-auth-form";
+import { INVALID_TOKEN } from "@/lib/forms/auth-errors";
+import { useAuthForm } from "@/lib/forms/use-auth-form";
 import { ExpiredLink } from "./expired-link";
 
 export function ResetPasswordForm({ token }: { token: string }) {

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
-import { liveSessionOf } from "@/lib/sessions";
+import { liveSessionOf } from "@/lib/auth/sessions";
 
 // Sessions are named by their id in the page; their tokens (the cookies' secrets) never leave
 // the server. Each session that ends reaches the API's revocation list within seconds.

@@ -2,7 +2,7 @@
 
 import { Field, FormMessage, NewPasswordField, SubmitButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
-import { useAuthForm } from "@/lib/use-auth-form";
+import { useAuthForm } from "@/lib/forms/use-auth-form";
 
 /** A new password, which also ends every other session (this device goes on in a new one). */
 export function ChangePasswordForm() {

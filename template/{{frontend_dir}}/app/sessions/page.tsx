@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { Card, PageTitle, linkStyle, secondaryButtonStyle } from "@/components/ui";
 import { auth } from "@/lib/auth";
 import { describeDevice } from "@/lib/devices";
-import { liveSessionsOf } from "@/lib/sessions";
+import { liveSessionsOf } from "@/lib/auth/sessions";
 import { loginUrl } from "@/lib/navigation";
 import { SignOutButton } from "../dashboard/sign-out-button";
 import { endSession, signOutEverywhere } from "./actions";

@@ -12,12 +12,12 @@ import {
   linkStyle,
 } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
-import { NOT_SIGNED_IN_AFTER_SIGN_UP } from "@/lib/auth-errors";
-import { useAuthForm } from "@/lib/use-auth-form";
+import { NOT_SIGNED_IN_AFTER_SIGN_UP } from "@/lib/forms/auth-errors";
+import { useAuthForm } from "@/lib/forms/use-auth-form";
 
 /**
  * Better Auth answers a sign-up the same whether the address is new or taken, and starts no
- * session (lib/sign-ups.ts): with `confirmFirst` the person follows the mailed link, else the
+ * session (lib/auth/sign-ups.ts): with `confirmFirst` the person follows the mailed link, else the
  * form signs in with what was typed, which only the account's owner can do.
  */
 export function SignupForm({ confirmFirst }: { confirmFirst: boolean }) {

@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import { NextResponse } from "next/server";
-import { sessionToken } from "@/lib/api-token";
+import { sessionToken } from "@/lib/auth/api-token";
 
 /** GET /api/token: an HS256 API token for the signed-in user (401 without a session). */
 export async function GET() {

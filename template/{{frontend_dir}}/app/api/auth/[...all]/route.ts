@@ -1,6 +1,6 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { auth } from "@/lib/auth";
-import { throughTheProxy } from "@/lib/client-address";
+import { throughTheProxy } from "@/lib/auth/client-address";
 import { clientIpHeader } from "@/lib/config";
 
 const handlers = toNextJsHandler(auth);

@@ -7,13 +7,13 @@ import type { RevocationListSigner } from "./revocations.ts";
  * tests/token-mode.test.ts makes `tsc` check that this project's files provide them.
  */
 
-/** lib/token-plugins.ts: the plugins that make API tokens, and the revocation list's signer. */
+/** lib/auth/token-plugins.ts: the plugins that make API tokens, and the revocation list's signer. */
 export interface TokenPluginsRole {
   readonly tokenPlugins: readonly BetterAuthPlugin[];
   readonly signRevocationList: RevocationListSigner;
 }
 
-/** lib/api-token.ts: the API token of a request's session (server only). */
+/** lib/auth/api-token.ts: the API token of a request's session (server only). */
 export interface ApiTokenRole {
   sessionToken(requestHeaders: Headers): Promise<string | null>;
 }

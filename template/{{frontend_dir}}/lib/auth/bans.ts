@@ -4,7 +4,7 @@ import { APIError } from "better-auth/api";
 /**
  * Banned accounts: a `banned` user field that only the server sets (`npm run user -- ban`), and
  * no new session for a banned user. Banning also ends their sessions (scripts/user.ts), so their
- * tokens are refused at the API within seconds (lib/revocations.ts).
+ * tokens are refused at the API within seconds (lib/auth/revocations.ts).
  */
 export const ACCOUNT_SUSPENDED = "ACCOUNT_SUSPENDED";
 

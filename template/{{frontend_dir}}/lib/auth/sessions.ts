@@ -1,5 +1,5 @@
 import "server-only";
-import { auth } from "./auth.ts";
+import { auth } from "../auth.ts";
 import { everyRow } from "./every-row.ts";
 
 /** A session as the sessions page shows it (its token stays on the server). */

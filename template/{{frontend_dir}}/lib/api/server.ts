@@ -1,10 +1,10 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { type ApiClient, createApiClient } from "./api-client.ts";
-import { sessionToken } from "./api-token.ts";
-import { apiUrl } from "./config.ts";
-import { loginUrl } from "./navigation.ts";
+import { type ApiClient, createApiClient } from "./transport.ts";
+import { sessionToken } from "../auth/api-token.ts";
+import { apiUrl } from "../config.ts";
+import { loginUrl } from "../navigation.ts";
 
 /**
  * The API client for server components, route handlers and server actions: the token comes

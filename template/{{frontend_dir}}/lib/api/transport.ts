@@ -12,7 +12,7 @@
  *   allowed; other failures reject with `ApiError` carrying the status and the JSON error body.
  */
 import { decodeJwt } from "jose";
-import { type Client, createClient, createConfig } from "./openapi/client/index.ts";
+import { type Client, createClient, createConfig } from "../openapi/client/index.ts";
 
 /** What the generated functions take as `client`. */
 export type ApiClient = Client;

@@ -1,5 +1,5 @@
 import type { BetterAuthPlugin, DBAdapter } from "better-auth";
-import type { Mail } from "./mail.ts";
+import type { Mail } from "./transport.ts";
 
 /**
  * At most a few mails to one address in a while, whoever asks: Better Auth's own limits count

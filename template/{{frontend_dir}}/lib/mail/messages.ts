@@ -1,4 +1,4 @@
-import type { Mail } from "./mail.ts";
+import type { Mail } from "./transport.ts";
 
 /** The messages Better Auth asks the site to send: short, the same words in HTML and text. */
 

@@ -37,7 +37,7 @@ export interface RevocationListPayload {
   sessions: Record<string, number>;
 }
 
-/** Signs a list with the key the API already trusts (this token mode's, lib/token-plugins.ts). */
+/** Signs a list with the key the API already trusts (this token mode's, lib/auth/token-plugins.ts). */
 export type RevocationListSigner = (
   ctx: GenericEndpointContext,
   payload: RevocationListPayload,
@@ -62,7 +62,7 @@ const MODEL = "revokedSession";
  * limit), so the first row's hook records them all.
  */
 const USER_WIDE_PATHS = new Set([
-  // An unconfirmed account's sessions, when someone signs up with its address (lib/sign-ups.ts).
+  // An unconfirmed account's sessions, when someone signs up with its address (lib/auth/sign-ups.ts).
   "/sign-up/email",
   "/revoke-sessions",
   "/revoke-other-sessions",

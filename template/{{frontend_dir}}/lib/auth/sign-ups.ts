@@ -1,7 +1,7 @@
 import type { AuthContext, BetterAuthPlugin, GenericEndpointContext } from "better-auth";
 import { createAuthMiddleware, requestPasswordReset } from "better-auth/api";
-import { addressTakenMail } from "./emails.ts";
-import type { Mail } from "./mail.ts";
+import { addressTakenMail } from "../mail/messages.ts";
+import type { Mail } from "../mail/transport.ts";
 
 /**
  * Sign-ups that answer the same whether an address is new or taken (Better Auth's generic answer,
@@ -54,7 +54,7 @@ export function signUps(options: { appName: string; deliver: (mail: Mail) => voi
       update: { password: null },
     });
     await internalAdapter.deleteUserSessions(owner.id);
-    // Better Auth's own reset mail (lib/auth-options.ts sends it), its link leading to CLAIM_PATH.
+    // Better Auth's own reset mail (lib/auth/options.ts sends it), its link leading to CLAIM_PATH.
     await requestPasswordReset({ ...ctx, body: { email: owner.email, redirectTo: CLAIM_PATH } });
   }
 
