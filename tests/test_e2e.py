@@ -223,6 +223,8 @@ def test_test_command_runs_every_suite_and_all_pass(
     assert e2e_summary == f"{collected.group(1)} passed", e2e_summary  # none skipped
     assert re.search(r"Tests\s+\d+ passed", output), output[-4000:]  # vitest
     assert "The API client in frontend/lib/openapi/ matches the backend's schema." in output
+    # next build (and next dev) write nothing into the project: no AGENTS.md of Next.js's.
+    assert not (project.path / "frontend/AGENTS.md").exists()
     shots = ["1-sign-up", "2-dashboard", "3-signed-out", "4-sessions"]
     pages = [
         "home",
