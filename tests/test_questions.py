@@ -15,6 +15,9 @@ import yaml
 
 from .conftest import TEMPLATE_ROOT, Renders, run
 
+# The copier command line, rendering this working tree as it is (uncommitted changes too).
+COPIER_COPY = [sys.executable, "-m", "copier", "copy", "--vcs-ref", "HEAD"]
+
 BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"project_name": "  "}, "project name must not be empty"),
     ({"project_slug": "My App"}, "not a valid slug"),
@@ -140,17 +143,7 @@ def test_every_answer_form_renders_the_same_project(render: Renders) -> None:
 
 def test_copy_with_the_cli_needs_no_trust_flag(tmp_path: Path) -> None:
     result = run(
-        [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            str(TEMPLATE_ROOT),
-            str(tmp_path / "app"),
-        ],
+        [*COPIER_COPY, "--defaults", str(TEMPLATE_ROOT), str(tmp_path / "app")],
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -195,8 +188,9 @@ def answer_every_question_with_its_default(command: list[str], seconds: float = 
 def test_the_list_questions_show_their_defaults_as_yaml_a_person_writes(tmp_path: Path) -> None:
     """Asked in a terminal, every default taken: the lists read as YAML typed by hand (no Python
     reprs, no quotes), and taking them renders the defaults' project."""
-    copier = [sys.executable, "-m", "copier", "copy", "--vcs-ref", "HEAD"]
-    shown = answer_every_question_with_its_default([*copier, str(TEMPLATE_ROOT), str(tmp_path)])
+    shown = answer_every_question_with_its_default(
+        [*COPIER_COPY, str(TEMPLATE_ROOT), str(tmp_path)]
+    )
     assert "> role: str = user\n" in shown, shown[-3000:]
     endpoints = "> - GET /api/me\n  - GET /api/{user_id}/tasks\n  - POST /api/{user_id}/tasks\n"
     assert endpoints + "  - GET /api/admin/stats [role=admin]" in shown, shown[-3000:]
@@ -219,13 +213,8 @@ def test_renders_every_answer_from_a_data_file(tmp_path: Path) -> None:
     data_file.write_text(yaml.safe_dump(data))
     result = run(
         [
-            sys.executable,
-            "-m",
-            "copier",
-            "copy",
+            *COPIER_COPY,
             "--defaults",
-            "--vcs-ref",
-            "HEAD",
             "--data-file",
             str(data_file),
             str(TEMPLATE_ROOT),
@@ -294,7 +283,10 @@ def test_production_answers_shape_better_auth(render: Renders) -> None:
     direct = render({"signing_key_rotation": "off", "client_ip_header": "none"})
     config = (direct / "frontend/lib/config.ts").read_text()
     assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "none")' in config
-    assert "JWT_KEY_ROTATION_SECONDS ?? 0" in (direct / "frontend/lib/auth/token-plugins.ts").read_text()
+    assert (
+        "JWT_KEY_ROTATION_SECONDS ?? 0"
+        in (direct / "frontend/lib/auth/token-plugins.ts").read_text()
+    )
     answers = yaml.safe_load((direct / ".copier-answers.yml").read_text())
     assert "signing_key_grace" not in answers  # not asked when keys do not rotate
     shared = render({"token_mode": "shared_secret"})

@@ -9,7 +9,7 @@ import secrets
 from playwright.sync_api import expect, sync_playwright
 
 from . import chromium
-from .conftest import Person, Stack, browser_context, confirmed, sign_up
+from .conftest import Person, Stack, browser_context, confirmed, request_sign_up, sign_up
 from .mailbox import Mailbox
 from .test_api import METHOD, PATH, call
 from .test_browser import sign_in
@@ -20,20 +20,13 @@ ATTACKERS_PASSWORD = "the-attackers-password"  # noqa: S105 (a test's password)
 OWNERS_PASSWORD = "the-owners-own-password"  # noqa: S105
 
 
-def sign_up_body(email: str, password: str) -> dict[str, str]:
-    return {"email": email, "password": password, "name": "Someone"}
-
-
 def test_a_taken_address_gets_the_answer_a_new_one_gets_and_its_owner_a_mail(
     stack: Stack, mailbox: Mailbox
 ) -> None:
     owner = confirmed(sign_up(stack), mailbox)
-    new = stack.frontend_client().post(
-        "/api/auth/sign-up/email",
-        json=sign_up_body(f"new-{secrets.token_hex(4)}@example.com", OWNERS_PASSWORD),
-    )
-    taken = stack.frontend_client().post(
-        "/api/auth/sign-up/email", json=sign_up_body(owner.email, ATTACKERS_PASSWORD)
+    _, new = request_sign_up(stack.frontend_client(), password=OWNERS_PASSWORD)
+    _, taken = request_sign_up(
+        stack.frontend_client(), email=owner.email, password=ATTACKERS_PASSWORD
     )
     assert (taken.status_code, sorted(taken.json())) == (new.status_code, sorted(new.json()))
     assert sorted(taken.json()["user"]) == sorted(new.json()["user"])
@@ -52,9 +45,7 @@ def test_someone_who_signed_up_first_with_an_unconfirmed_address_loses_it_to_its
     squatter = sign_up(stack, email=email, password=ATTACKERS_PASSWORD)
     assert call(stack.api_url, METHOD, PATH, squatter.user_id, squatter.token).status_code == 200
 
-    answer = stack.frontend_client().post(
-        "/api/auth/sign-up/email", json=sign_up_body(email, OWNERS_PASSWORD)
-    )
+    _, answer = request_sign_up(stack.frontend_client(), email=email, password=OWNERS_PASSWORD)
     assert answer.status_code == 200, answer.text
     claim = mailbox.wait_for(email, "Choose your")
     assert seconds_until_refused(stack, squatter.user_id, squatter.token) <= REFUSED_WITHIN_SECONDS
@@ -74,9 +65,8 @@ def test_an_owner_who_signs_up_after_a_squatter_holds_the_account_alone_when_con
     password opens nothing."""
     email = f"owner-{secrets.token_hex(4)}@example.com"
     squatter = required_stack.frontend_client()
-    assert squatter.post(
-        "/api/auth/sign-up/email", json=sign_up_body(email, ATTACKERS_PASSWORD)
-    ).is_success
+    _, squatted = request_sign_up(squatter, email=email, password=ATTACKERS_PASSWORD)
+    assert squatted.is_success
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:

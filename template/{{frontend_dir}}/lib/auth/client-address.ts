@@ -10,7 +10,7 @@
  */
 type Handler = (request: Request) => Promise<Response>;
 
-/** Better Auth's paths (under /api/auth) that no rate limit counts (lib/auth.ts). */
+/** Better Auth's paths (under /api/auth) that no rate limit counts (lib/auth/options.ts). */
 export const UNCOUNTED_PATHS = ["/jwks", "/revocations"];
 
 const AUTH_BASE_PATH = "/api/auth";

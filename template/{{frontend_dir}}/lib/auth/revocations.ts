@@ -251,7 +251,8 @@ export function revocationList(options: {
       after: [
         {
           // Better Auth ends the first 100 other sessions (its query limit); this ends the rest.
-          // The first one's delete hook has listed them all already.
+          // The first one's delete hook listed them all; they are listed again (only those left)
+          // so that one started since then is not ended unlisted.
           matcher: (ctx) => ctx.path === "/revoke-other-sessions",
           handler: createAuthMiddleware(async (ctx) => {
             if (ctx.context.returned instanceof Error) return;
