@@ -77,7 +77,9 @@ ONE_FILE_TEMPLATE = {
     "template/{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers | to_nice_yaml }}",
 }
 RENDER_RATIO_TARGET = 3.5
-MODE_BRANCH = re.compile(r"token_mode\s*(?:==|!=)")
+# The answers that vary files; a file named by one of their values is that value's own.
+VARYING_ANSWERS = ["token_mode", "secret_location", "backend_secret_source", "database"]
+VALUE_FILE = re.compile(r"\{% if (" + "|".join(VARYING_ANSWERS) + r") (?:==|!=) ")
 
 
 def one_file_template(workdir: Path) -> Path:
@@ -149,32 +151,32 @@ def bench_render(workdir: Path) -> list[list[str]]:
     ]
 
 
-def mode_specific(path: Path) -> bool:
-    """A file that exists in one token mode only: its name carries the condition."""
-    return "token_mode ==" in str(path.relative_to(ROOT / "template"))
+def value_specific(path: Path) -> bool:
+    """A file that exists for some values of an answer only: its name carries the condition."""
+    return bool(VALUE_FILE.search(str(path.relative_to(ROOT / "template"))))
 
 
 def template_structure() -> list[list[str]]:
-    """Where the token mode still branches inside files that both modes share."""
+    """Where an answer that varies files still branches inside files that every value shares."""
     shared = [
         path
         for path in (ROOT / "template").rglob("*")
-        if path.is_file() and not mode_specific(path)
+        if path.is_file() and "node_modules" not in path.parts and not value_specific(path)
     ]
-    branches = {path: len(MODE_BRANCH.findall(path.read_text())) for path in shared}
-    branching = [path for path, count in branches.items() if count]
-    return [
-        [
-            "`token_mode` branches (`==`, `!=`) in files both modes share",
-            f"{sum(branches.values())} in {len(branching)} files",
-            "close to 0",
-        ],
-        [
-            "mode-specific files",
-            str(sum(1 for path in (ROOT / "template").rglob("*") if mode_specific(path))),
-            "-",
-        ],
-    ]
+    rows = []
+    for answer in ["token_mode", "secret_location", "database"]:
+        branch = re.compile(rf"\b{answer}\s*(?:==|!=)")
+        branches = {path: len(branch.findall(path.read_text())) for path in shared}
+        branching = [path for path, count in branches.items() if count]
+        rows.append(
+            [
+                f"`{answer}` branches (`==`, `!=`) in files every value shares",
+                f"{sum(branches.values())} in {len(branching)} files",
+                "0",
+            ]
+        )
+    files = sum(1 for path in (ROOT / "template").rglob("*") if value_specific(path))
+    return [*rows, ["files of one value (named by their condition)", str(files), "-"]]
 
 
 def verdict(met: bool) -> str:

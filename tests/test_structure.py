@@ -1,8 +1,10 @@
-"""The template's architecture rules, checked on its files and on one render per token mode,
-without installing anything: each token mode provides every role the shared code imports (the
-protocols of token_mode.py and tests/test_token_mode.py, the interfaces of lib/auth/token-mode.ts);
-shared files never branch on the mode or name its files; every mode's include defines the same
-facts; only templated files carry .jinja; and a rendered project has no import circles."""
+"""The template's architecture rules, checked on its files and on one render per answer value,
+without installing anything. Every axis of variation (token_mode, secret_location, database) is
+a set of files named by their role: each value provides every role the shared code imports (the
+protocols of token_mode.py, core/config.py and tests/test_token_mode.py, the interfaces of
+lib/auth/token-mode.ts, lib/server/secrets.ts and lib/auth.ts); shared files never branch on an
+answer or name its files; every value's include defines the same facts; only templated files
+carry .jinja; and a rendered project has no import circles."""
 
 import ast
 import re
@@ -14,7 +16,16 @@ from jinja2 import Environment, nodes
 from .conftest import TEMPLATE_ROOT, Renders
 
 MODES = ["jwks", "shared_secret"]
+# Each answer that varies the files, its values, and the name its facts are imported as.
+VARIATIONS = {
+    "token_mode": MODES,
+    "secret_location": ["dotenv", "environment", "secrets_dir"],
+    "database": ["sqlite", "postgres"],
+}
+# Computed in copier.yml from the answers above; files may be named by it too.
+COMPUTED = {"backend_secret_source": VARIATIONS["secret_location"]}
 TEMPLATE = TEMPLATE_ROOT / "template"
+VALUE_FILE = re.compile(r"\{% if (\w+) (==|!=) '(\w+)' %\}")
 MODE_FILE = re.compile(r"\{% if token_mode == '(\w+)' %\}")
 ROLE_FILE = re.compile(r"^([\w/.-]+\.(?:py|ts)): ")
 
@@ -81,32 +92,102 @@ def test_every_token_mode_provides_each_role_the_shared_code_imports(
         assert members <= exported, f"{mode} mode's {path} lacks {sorted(members - exported)}"
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"secret_location": "environment"},
+        {"secret_location": "secrets_dir", "token_mode": "shared_secret", "database": "postgres"},
+    ],
+    ids=["dotenv-sqlite", "environment", "secrets_dir-postgres"],
+)
+def test_every_secret_location_and_database_provides_each_role(
+    render: Renders, answers: dict[str, str]
+) -> None:
+    project = render(answers)
+    backend, frontend = project / "backend", project / "frontend"
+    python = python_roles((backend / "my_app/core/config.py").read_text())
+    assert set(python) == {"core/secret_source.py"}
+    for path, members in python.items():
+        missing = members - module_names((backend / "my_app" / path).read_text())
+        assert not missing, f"{answers}: {path} lacks {sorted(missing)}"
+    typescript = {
+        **typescript_roles((frontend / "lib/server/secrets.ts").read_text()),
+        **typescript_roles((frontend / "lib/auth.ts").read_text()),
+    }
+    assert set(typescript) == {"lib/server/secret-source.ts", "lib/server/db.ts"}
+    for path, members in typescript.items():
+        source = (frontend / path).read_text()
+        exported = set(re.findall(r"^export (?:async )?(?:function|const) (\w+)", source, re.M))
+        assert members <= exported, f"{answers}: {path} lacks {sorted(members - exported)}"
+
+
 def shared_template_files() -> list[Path]:
     return [
         path
         for path in TEMPLATE.rglob("*")
-        if path.is_file() and "node_modules" not in path.parts and not MODE_FILE.search(str(path))
+        if path.is_file() and "node_modules" not in path.parts and not VALUE_FILE.search(str(path))
     ]
 
 
-def test_shared_files_never_branch_on_the_token_mode_or_name_its_files() -> None:
+def test_shared_files_never_branch_on_an_answer_that_varies_files() -> None:
+    """token_mode, secret_location and database vary files and facts, never lines of a shared
+    file: a shared file uses the facts of the value's include, or a module of the value's own."""
+    names = "|".join([*VARIATIONS, *COMPUTED])
+    branch = re.compile(rf"\b({names})\s*(==|!=)|{{{{ *({names}) *}}}}")
     offenders = []
-    for path in shared_template_files():
+    for path in [*shared_template_files(), *(TEMPLATE_ROOT / "includes").rglob("*.jinja")]:
         if "lock" in path.name:
             continue
-        text = path.read_text()
-        if re.search(r"token_mode\s*(==|!=)|{{ *token_mode *}}", text):
-            offenders.append(str(path.relative_to(TEMPLATE)))
+        if branch.search(path.read_text()):
+            offenders.append(str(path.relative_to(TEMPLATE_ROOT)))
     assert offenders == []
 
 
-def test_each_token_mode_has_the_same_role_files() -> None:
-    by_mode: dict[str, set[str]] = {mode: set() for mode in MODES}
+def files_by_value(answer: str) -> dict[str, set[str]]:
+    """Each value of an answer (or of a value computed from it): the files named for it."""
+    values = {**VARIATIONS, **COMPUTED}[answer]
+    by_value: dict[str, set[str]] = {value: set() for value in values}
     for path in TEMPLATE.rglob("*"):
-        match = path.is_file() and MODE_FILE.search(str(path))
-        if match:
-            rendered = MODE_FILE.sub("", str(path.relative_to(TEMPLATE))).replace("{% endif %}", "")
-            by_mode[match.group(1)].add(rendered.removesuffix(".jinja"))
+        match = path.is_file() and VALUE_FILE.search(str(path))
+        if match and match.group(1) == answer:
+            rendered = VALUE_FILE.sub("", str(path.relative_to(TEMPLATE))).replace(
+                "{% endif %}", ""
+            )
+            value = match.group(3)
+            for named in {value} if match.group(2) == "==" else set(values) - {value}:
+                by_value[named].add(rendered.removesuffix(".jinja"))
+    return by_value
+
+
+@pytest.mark.parametrize(
+    ("answer", "roles"),
+    [
+        (
+            "secret_location",
+            {"scripts/secret-files.mjs", "{{frontend_dir}}/lib/server/secret-source.ts"},
+        ),
+        (
+            "backend_secret_source",
+            {
+                "{{backend_dir}}/{{package_name}}/core/secret_source.py",
+                "{{backend_dir}}/tests/secret_source.py",
+                "{{backend_dir}}/tests/test_secret_source.py",
+            },
+        ),
+        (
+            "database",
+            {"scripts/database.mjs", "{{frontend_dir}}/lib/server/db.ts", "e2e/database.py"},
+        ),
+    ],
+)
+def test_each_value_of_an_answer_has_the_same_role_files(answer: str, roles: set[str]) -> None:
+    for value, files in files_by_value(answer).items():
+        assert roles <= files, f"{answer}={value} lacks {sorted(roles - files)}"
+
+
+def test_each_token_mode_has_the_same_role_files() -> None:
+    by_mode = files_by_value("token_mode")
     roles = {
         "{{backend_dir}}/{{package_name}}/jwt_auth/key_source.py",
         "{{backend_dir}}/{{package_name}}/doctor/key_checks.py",
@@ -140,17 +221,30 @@ def include_names(path: Path) -> set[str]:
     return assigned | {node.name for node in tree.body if isinstance(node, nodes.Macro)}
 
 
-def test_every_token_mode_include_defines_the_same_facts() -> None:
+@pytest.mark.parametrize(
+    ("answer", "folder", "alias", "some_facts"),
+    [
+        ("token_mode", "token_modes", "mode", {"algorithm", "token_path", "doctor_checks"}),
+        ("secret_location", "secret_locations", "secret_store", {"summary", "read_from", "ci_step"}),
+        ("database", "databases", "db", {"secrets", "dependencies", "env_example"}),
+    ],
+)
+def test_every_value_include_defines_the_same_facts(
+    answer: str, folder: str, alias: str, some_facts: set[str]
+) -> None:
     names = {
-        mode: include_names(TEMPLATE_ROOT / f"includes/token_modes/{mode}.jinja") for mode in MODES
+        value: include_names(TEMPLATE_ROOT / f"includes/{folder}/{value}.jinja")
+        for value in VARIATIONS[answer]
     }
-    assert {"algorithm", "token_path", "doctor_checks"} <= names["jwks"]
-    assert names["jwks"] == names["shared_secret"]
+    first = names[VARIATIONS[answer][0]]
+    assert some_facts <= first
+    assert all(each == first for each in names.values()), names
     used = set()
-    for path in shared_template_files():
+    for path in [*shared_template_files(), *(TEMPLATE_ROOT / "includes").rglob("*.jinja")]:
         if path.suffix == ".jinja":
-            used.update(re.findall(r"[{(~ ]mode\.(\w+)", path.read_text()))
-    assert used <= names["jwks"], f"shared files use facts no mode defines: {used - names['jwks']}"
+            for jinja in re.findall(r"\{[{%].*?[}%]\}", path.read_text(), re.S):
+                used.update(re.findall(rf"\b{alias}\.(\w+)", jinja))
+    assert used <= first, f"shared files use facts no value defines: {used - first}"
 
 
 def python_imports(package: Path) -> dict[str, set[str]]:

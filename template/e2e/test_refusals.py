@@ -4,7 +4,8 @@ it too: test_key_refusals.py."""
 
 import httpx
 
-from .conftest import Person, Stack, api_server, free_port
+from .conftest import Person, Stack, api_server
+from .processes import free_port
 from .test_api import METHOD, PATH, call
 
 

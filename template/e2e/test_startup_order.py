@@ -4,7 +4,8 @@ answered once the frontend is up, none refused because another call's key fetch 
 
 from concurrent.futures import ThreadPoolExecutor
 
-from .conftest import Person, Stack, api_server, free_port, frontend_server
+from .conftest import Person, Stack, api_server, frontend_server
+from .processes import free_port
 from .test_api import METHOD, PATH, call
 
 CONCURRENT_CALLS = 8

@@ -1,9 +1,17 @@
 import "server-only";
 import { betterAuth } from "better-auth";
-import { authOptions } from "./auth/options.ts";
-import { database } from "./server/db.ts";
+import { type AuthParts, authOptions } from "./auth/options.ts";
+import * as db from "./server/db.ts";
 import { mailSender, mailSettings } from "./mail/transport.ts";
 import { readOptionalSecret, readSecret } from "./server/secrets.ts";
+
+/** lib/server/db.ts: Better Auth's database, one module per answer to database. */
+export interface DatabaseModule {
+  readonly database: AuthParts["database"];
+}
+
+// tsc checks the project's database module against its role here.
+const { database }: DatabaseModule = db;
 
 /** Better Auth, as this site runs it: its database, its secret, its mail server. */
 export const auth = betterAuth(

@@ -9,6 +9,7 @@ const SERVER_MODULES = [
   "lib/auth/api-token.ts",
   "lib/auth.ts",
   "lib/server/db.ts",
+  "lib/server/secret-source.ts",
   "lib/server/secrets.ts",
 ];
 
