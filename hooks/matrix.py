@@ -78,6 +78,9 @@ def answer_sets(template_root: Path = TEMPLATE_ROOT) -> dict[str, dict[str, Any]
     """
     sets: dict[str, dict[str, Any]] = {"defaults": {}}
     for name, spec in load_questions(template_root).items():
+        if spec.get("multiselect"):  # every choice at once (none is the default)
+            sets[f"{name}=all"] = {name: choice_values(spec)}
+            continue
         for value in choice_values(spec):
             if spec.get("default") == value:
                 continue

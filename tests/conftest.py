@@ -168,7 +168,8 @@ def generate_api_client(project: Path, env: dict[str, str], frontend_dir: str = 
 
 
 # The answer sets whose projects the tests install and run whole: the defaults (jwks, SQLite),
-# and shared_secret with PostgreSQL and two claims; the third installs and builds its frontend.
+# and shared_secret with PostgreSQL, two claims and every sign-in provider; the third (jwks,
+# secrets_dir, two providers) installs and builds its frontend.
 FRONTEND_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "shared-secret-postgres-two-claims": {
@@ -182,6 +183,8 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
             "GET /api/admin/stats [role=admin, tier=3]",
             "GET /api/billing [email_verified=true]",
         ],
+        "sign_in_providers": ["github", "google", "oidc"],
+        "oidc_name": "Company SSO",
     },
     "es256-secrets-dir-list-and-bool-claims": {
         "jwt_algorithm": "ES256",
@@ -189,6 +192,7 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
         "frontend_dir": "web",
         "custom_claims": ["groups: list[str] = [staff]", "verified: bool = false"],
         "protected_endpoints": ["GET /api/me", "DELETE /api/{user_id}/sessions [verified=true]"],
+        "sign_in_providers": ["google", "oidc"],
     },
 }
 

@@ -57,6 +57,15 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"protected_endpoints": ["GET /api/x [role]"]}, "write a claim requirement as"),
     ({"protected_endpoints": ["GET /health"]}, "used by the backend itself"),
     ({"protected_endpoints": ["GET /ready"]}, "used by the backend itself"),
+    (
+        {"sign_in_providers": ["oidc"], "oidc_issuer": "http://idp.example.com"},
+        "http:// on localhost only",
+    ),
+    (
+        {"sign_in_providers": ["oidc"], "oidc_issuer": "https://idp.example.com/a b"},
+        "not an issuer",
+    ),
+    ({"sign_in_providers": ["oidc"], "oidc_name": "<script>"}, "must be 1 to 40 letters"),
     ({"client_ip_header": "X Real IP"}, "is not a header name"),
     ({"client_ip_header": "Forwarded"}, "not from Forwarded"),
     ({"signing_key_rotation": "sometimes"}, "is not a duration"),
@@ -87,12 +96,18 @@ def test_refuses_bad_answer_with_a_clear_message_and_writes_nothing(
 
 @pytest.mark.parametrize(
     ("question", "value"),
-    [("token_mode", "hs256"), ("jwt_algorithm", "HS256"), ("database", "mysql")],
+    [
+        ("token_mode", "hs256"),
+        ("jwt_algorithm", "HS256"),
+        ("database", "mysql"),
+        ("sign_in_providers", ["facebook"]),
+    ],
 )
-def test_refuses_answer_outside_the_choices(copie: Any, question: str, value: str) -> None:
+def test_refuses_answer_outside_the_choices(copie: Any, question: str, value: Any) -> None:
     result = copie.copy(extra_answers={question: value}, template_dir=TEMPLATE_ROOT)
     assert result.exit_code == -1
-    assert repr(value) in str(result.exception) or value in str(result.exception)
+    shown = value[0] if isinstance(value, list) else value
+    assert shown in str(result.exception)
 
 
 CLAIM_FORMS = {
@@ -292,3 +307,46 @@ def test_production_answers_shape_better_auth(render: Renders) -> None:
     shared = render({"token_mode": "shared_secret"})
     answers = yaml.safe_load((shared / ".copier-answers.yml").read_text())
     assert "signing_key_rotation" not in answers
+
+
+def test_sign_in_providers_are_files_and_settings_never_answers(render: Renders) -> None:
+    """Each chosen provider is a module of its own, on the buttons in the choices' order; its
+    client id and
+    secret are settings (in .env.example, never in the answers file); the OpenID Connect
+    issuer is the answer's default, which OIDC_ISSUER overrides."""
+    answers = {
+        "sign_in_providers": ["oidc", "github"],
+        "oidc_issuer": "https://idp.example.com/realms/main",
+        "oidc_name": "Company SSO",
+    }
+    project = render(answers)
+    providers = project / "frontend/lib/auth/providers"
+    assert sorted(p.name for p in providers.iterdir()) == [
+        "github.ts",
+        "index.ts",
+        "oidc.ts",
+        "provider.ts",
+        "setup.ts",
+    ]
+    assert "= [github, oidc];" in (providers / "index.ts").read_text()
+    oidc = (providers / "oidc.ts").read_text()
+    assert 'process.env.OIDC_ISSUER ?? "https://idp.example.com/realms/main"' in oidc
+    assert 'name: "Company SSO"' in oidc
+    env_example = (project / "frontend/.env.example").read_text()
+    for name in [
+        "GITHUB_CLIENT_ID",
+        "GITHUB_CLIENT_SECRET",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+    ]:
+        assert f"# {name}=\n" in env_example
+    assert "GOOGLE" not in env_example
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded["sign_in_providers"] == ["github", "oidc"]
+    assert not any("CLIENT" in str(value) for value in recorded.values())
+    assert (project / "e2e/test_oidc.py").is_file()
+    assert not (project / "frontend/tests/google.test.ts").exists()
+    none = render()
+    assert "= [];" in (none / "frontend/lib/auth/providers/index.ts").read_text()
+    assert not (none / "e2e/test_oidc.py").exists()
+    assert "Only email and password." in (none / "README.md").read_text()

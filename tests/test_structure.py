@@ -225,7 +225,12 @@ def include_names(path: Path) -> set[str]:
     ("answer", "folder", "alias", "some_facts"),
     [
         ("token_mode", "token_modes", "mode", {"algorithm", "token_path", "doctor_checks"}),
-        ("secret_location", "secret_locations", "secret_store", {"summary", "read_from", "ci_step"}),
+        (
+            "secret_location",
+            "secret_locations",
+            "secret_store",
+            {"summary", "read_from", "ci_step"},
+        ),
         ("database", "databases", "db", {"secrets", "dependencies", "env_example"}),
     ],
 )

@@ -1,3 +1,5 @@
+import { signInProviders } from "./lib/auth/providers/index";
+import { setUpProviders } from "./lib/auth/providers/setup";
 import { clientIpHeader } from "./lib/config";
 import { mailSettings } from "./lib/mail/transport";
 import { readOptionalSecret } from "./lib/server/secrets";
@@ -14,6 +16,15 @@ export function checkSettingsOrExit() {
     // Next.js would log it and go on serving; a server that cannot send mail must not start.
     console.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
+  }
+  // A provider without its settings is off (its button says so); say it once where logs go.
+  for (const { provider, missing } of setUpProviders(signInProviders, readOptionalSecret)) {
+    if (missing.length > 0) {
+      console.warn(
+        `auth: sign-in with ${provider.name} is off until ${missing.join(" and ")} ` +
+          `${missing.length > 1 ? "are" : "is"} set (README, Sign-in providers).`,
+      );
+    }
   }
   if (process.env.NODE_ENV === "production" && clientIpHeader) {
     console.info(

@@ -1,6 +1,8 @@
 import "server-only";
 import { betterAuth } from "better-auth";
 import { type AuthParts, authOptions } from "./auth/options.ts";
+import { signInProviders } from "./auth/providers/index.ts";
+import { setUpProviders } from "./auth/providers/setup.ts";
 import * as db from "./server/db.ts";
 import { mailSender, mailSettings } from "./mail/transport.ts";
 import { readOptionalSecret, readSecret } from "./server/secrets.ts";
@@ -13,11 +15,15 @@ export interface DatabaseModule {
 // tsc checks the project's database module against its role here.
 const { database }: DatabaseModule = db;
 
-/** Better Auth, as this site runs it: its database, its secret, its mail server. */
+/** The sign-in providers, each with its client id and secret, or the settings it lacks. */
+export const providers = setUpProviders(signInProviders, readOptionalSecret);
+
+/** Better Auth, as this site runs it: its database, its secret, its mail server, its providers. */
 export const auth = betterAuth(
   authOptions({
     database,
     secret: readSecret("BETTER_AUTH_SECRET"),
     sendMail: mailSender(mailSettings(readOptionalSecret("SMTP_URL"))),
+    providers,
   }),
 );

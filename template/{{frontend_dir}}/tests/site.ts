@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { expect, vi } from "vitest";
+import type { ProviderSetup } from "../lib/auth/providers/setup.ts";
 import type { Mail } from "../lib/mail/transport.ts";
 
 /**
@@ -16,7 +17,7 @@ process.env.API_JWT_SECRET ??= randomBytes(32).toString("hex");
 
 export type Mode = "off" | "optional" | "required";
 
-export async function makeSite(mode: Mode = "optional") {
+export async function makeSite(mode: Mode = "optional", providers: readonly ProviderSetup[] = []) {
   vi.resetModules(); // lib/config.ts reads EMAIL_VERIFICATION once
   process.env.EMAIL_VERIFICATION = mode;
   process.env.BETTER_AUTH_URL = ORIGIN; // the site is here, whatever .env.local says
@@ -28,6 +29,7 @@ export async function makeSite(mode: Mode = "optional") {
     sendMail: async (mail) => {
       mails.push(mail);
     },
+    providers,
   });
   const { runMigrations } = await getMigrations(options);
   await runMigrations();
@@ -65,7 +67,14 @@ export async function makeSite(mode: Mode = "optional") {
       keep(response);
       return response;
     }
-    return { send, follow, cookies };
+    /** A redirect back from a sign-in provider, with this browser's cookies (its OAuth state). */
+    async function returnTo(link: string) {
+      const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+      const response = await auth.handler(new Request(link, { headers: { cookie } }));
+      keep(response);
+      return response;
+    }
+    return { send, follow, returnTo, cookies };
   }
 
   /** The mails to `to` whose subject has `subject`, once `count` of them arrived. */

@@ -2,21 +2,47 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Card, PageTitle, linkStyle, secondaryButtonStyle } from "@/components/ui";
-import { auth } from "@/lib/auth";
+import { auth, providers } from "@/lib/auth";
 import { describeDevice } from "@/lib/devices";
 import { liveSessionsOf } from "@/lib/auth/sessions";
+import { describeProviderError } from "@/lib/forms/provider-errors";
 import { loginUrl } from "@/lib/navigation";
 import { SignOutButton } from "../dashboard/sign-out-button";
 import { endSession, signOutEverywhere } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
+import { type SignInMethod, SignInMethods } from "./sign-in-methods";
 
 const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
-export default async function SessionsPage() {
+export default async function SessionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string | string[] }>;
+}) {
   const requestHeaders = await headers();
   const current = await auth.api.getSession({ headers: requestHeaders });
   if (!current) redirect(loginUrl("/sessions"));
   const sessions = await liveSessionsOf(current.user.id);
+  const accounts = await auth.api.listUserAccounts({ headers: requestHeaders });
+  const linked = new Map(accounts.map((account) => [account.providerId, account.id]));
+  const hasPassword = linked.has("credential");
+  const methods: SignInMethod[] = [
+    {
+      id: "credential",
+      name: "Email and password",
+      accountId: linked.get("credential"),
+      missing: [],
+    },
+    ...providers.map(({ provider, missing }) => ({
+      id: provider.id,
+      name: provider.name,
+      accountId: linked.get(provider.id),
+      missing: linked.has(provider.id) ? [] : missing,
+    })),
+  ];
+  // Linking a provider that fails comes back here with its `error`.
+  const { error } = await searchParams;
+  const linkFailed = describeProviderError(typeof error === "string" ? error : undefined);
   // This device first, then the most recently active.
   sessions.sort(
     (a, b) =>
@@ -83,9 +109,32 @@ export default async function SessionsPage() {
           Sign out everywhere
         </button>
       </form>
+      {methods.length > 1 && (
+        <>
+          <h2 className="mb-4 text-lg font-semibold">Ways to sign in</h2>
+          {linkFailed && (
+            <p role="alert" className="mb-4 text-sm text-red-700 dark:text-red-400">
+              {linkFailed}
+            </p>
+          )}
+          <div className="mb-10">
+            <SignInMethods methods={methods} />
+          </div>
+        </>
+      )}
       <h2 className="mb-4 text-lg font-semibold">Change your password</h2>
       <Card>
-        <ChangePasswordForm />
+        {hasPassword ? (
+          <ChangePasswordForm />
+        ) : (
+          <p className="text-sm">
+            You sign in with a provider only. To sign in with a password too, set one with{" "}
+            <Link href="/forgot-password" className={linkStyle}>
+              a link by mail
+            </Link>
+            .
+          </p>
+        )}
       </Card>
     </>
   );

@@ -1,5 +1,8 @@
 import { connection } from "next/server";
 import { Card, PageTitle } from "@/components/ui";
+import { ProviderButtons } from "@/components/provider-buttons";
+import { providers } from "@/lib/auth";
+import { providerButtons } from "@/lib/auth/providers/setup";
 import { emailVerification } from "@/lib/config";
 import { SignupForm } from "./signup-form";
 
@@ -10,7 +13,14 @@ export default async function SignupPage() {
     <div className="mx-auto max-w-sm">
       <PageTitle lead="It takes a name, an email and a password.">Create an account</PageTitle>
       <Card>
-        <SignupForm confirmFirst={emailVerification === "required"} />
+        <div className="space-y-5">
+          <ProviderButtons
+            providers={providerButtons(providers)}
+            returnUrl="/dashboard"
+            errorPage="/login"
+          />
+          <SignupForm confirmFirst={emailVerification === "required"} />
+        </div>
       </Card>
     </div>
   );
