@@ -31,6 +31,7 @@ def projects(render: Renders) -> tuple[Path, Path]:
         "token_mode": "shared_secret",
         "database": "postgres",
         "secret_location": "secrets_dir",
+        "sign_in_providers": ["github", "google", "oidc"],
     }
     return render(), render(other)
 

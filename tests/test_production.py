@@ -3,7 +3,8 @@ PostgreSQL, two `next start` instances, the API with two uvicorn workers, and De
 terminating TLS for both origins with a self-signed certificate, all on loopback. Every request
 goes through nginx: sign-up and sign-in across instances, tokens from either instance, a real
 Chromium, signing keys rotating under traffic, spoofed client addresses, an instance stopped
-mid-run; and afterwards no process or port is left."""
+mid-run, sign-in with an OpenID Connect provider whose app knows the public callback URL only;
+and afterwards no process or port is left."""
 
 import base64
 import contextlib
@@ -27,6 +28,7 @@ from typing import Any
 
 import httpx
 import pytest
+from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import expect, sync_playwright
 
 from .conftest import TEMPLATE_ROOT, Renders, npm, run
@@ -34,7 +36,8 @@ from .test_e2e import template_module
 
 pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
-ANSWERS = {"database": "postgres"}  # and client_ip_header's default, X-Real-IP
+# And client_ip_header's default, X-Real-IP.
+ANSWERS = {"database": "postgres", "sign_in_providers": ["oidc"]}
 # Short enough to see several rotations in a test; the answers' values stay 30d and 7d.
 ROTATION_SECONDS = 6
 GRACE_SECONDS = 6
@@ -162,6 +165,7 @@ class Production:
     mailbox: Any = None  # the template's e2e/mailbox.py Mailbox: the mail the instances sent
     web_env: dict[str, str] = field(default_factory=dict)  # what the instances run with
     internal: str = ""  # nginx's server for the API's own fetches (keys, the revocation list)
+    issuer: str = ""  # the OpenID Connect provider's
     email: str = ""
     session: httpx.Cookies = field(default_factory=httpx.Cookies)
 
@@ -243,7 +247,17 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
     with (
         postgres() as database_url,
         template_module("e2e/mailbox.py").smtp_server(smtp_port) as mailbox,
+        run_server_in_thread(port=free_port(), require_client_registration=True) as provider,
     ):
+        # The README's provider steps: the app registered with the public callback URL only.
+        issuer = f"http://localhost:{provider.server_port}"
+        app = httpx.post(
+            f"{issuer}/oauth2/clients",
+            json={
+                "redirect_uris": [f"{web}/api/auth/callback/oidc"],
+                "token_endpoint_auth_method": "client_secret_basic",
+            },
+        ).json()
         frontend_env = {
             **node_env,
             "DATABASE_URL": database_url,
@@ -253,6 +267,9 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
             "NEXT_PUBLIC_API_URL": api,
             "JWT_KEY_ROTATION_SECONDS": str(ROTATION_SECONDS),
             "JWT_KEY_GRACE_SECONDS": str(GRACE_SECONDS),
+            "OIDC_ISSUER": issuer,
+            "OIDC_CLIENT_ID": app["client_id"],
+            "OIDC_CLIENT_SECRET": app["client_secret"],
         }
         # docs/deploying.md's steps: setup and build with the frontend's settings; the servers trust the
         # test's certificate (NODE_EXTRA_CA_CERTS, as for a private CA).
@@ -299,6 +316,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
                 mailbox,
                 web_env=running_env,
                 internal=internal,
+                issuer=issuer,
             )
             main = nginx_configuration(
                 production,
@@ -404,6 +422,37 @@ def test_tokens_minted_by_either_instance_are_accepted_by_the_api(production: Pr
             assert me.status_code == 200, me.text
             assert me.json()["caller"]["email"] == production.email
     assert served_by == {0, 1}
+
+
+def test_a_provider_sign_in_goes_through_the_public_origin_and_reaches_the_api(
+    production: Production,
+) -> None:
+    """Better Auth sends the provider the public callback URL (BETTER_AUTH_URL, https), which is
+    the only one the provider's app has registered: no redirect_uri_mismatch behind nginx."""
+    email = f"prod-sso-{secrets.token_hex(4)}@example.com"
+    subject = f"sub-{secrets.token_hex(4)}"
+    claims = {"email": email, "email_verified": True, "name": "Prod SSO"}
+    httpx.put(f"{production.issuer}/users/{subject}", json=claims).raise_for_status()
+    with production.client(address="127.0.3.1") as web, production.client(production.api) as api:
+        started = web.post(
+            "/api/auth/sign-in/social", json={"provider": "oidc", "callbackURL": "/dashboard"}
+        )
+        assert started.status_code == 200, started.text
+        authorize = httpx.URL(started.json()["url"])
+        callback = f"{production.web}/api/auth/callback/oidc"
+        assert authorize.params["redirect_uri"] == callback
+        authorized = httpx.post(authorize, data={"sub": subject})
+        assert authorized.status_code == 302, authorized.text
+        back = httpx.URL(authorized.headers["location"])
+        assert str(back).startswith(f"{callback}?")
+        landed = web.get(back)
+        assert landed.status_code == 302
+        assert httpx.URL(landed.headers["location"]).path == "/dashboard"
+        token = web.get("/api/auth/token").json()["token"]
+        me = api.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200, me.text
+        assert me.json()["caller"]["email"] == email
+        assert me.json()["caller"]["email_verified"] is True
 
 
 def test_the_dashboard_shows_the_apis_data_in_chromium(production: Production) -> None:

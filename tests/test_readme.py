@@ -59,7 +59,7 @@ def shown(default: Any) -> str:
     if isinstance(default, dict):
         default = [f"{name}: {value}" for name, value in default.items()]
     items = default if isinstance(default, list) else [default]
-    return ", ".join(f"`{item}`" for item in items)
+    return ", ".join(f"`{item}`" for item in items) or "none"
 
 
 def test_template_readme_documents_every_question_with_its_default() -> None:

@@ -411,6 +411,33 @@ def test_changing_secret_location_to_secrets_dir_and_back_keeps_the_project_work
     assert_api_and_vitest_pass(project, env)
 
 
+@pytest.mark.slow
+def test_an_update_adds_sign_in_providers_and_takes_them_away(
+    tmp_path: Path, released_template: Path
+) -> None:
+    """Providers come and go with the answer: their modules, tests and README steps; no secret
+    is written for them (their settings are the owner's to provide), and no conflict is left."""
+    project = generated(tmp_path, released_template, "v0.2.0")
+    env_before = untracked_env_files(project)
+    providers = project / "frontend/lib/auth/providers"
+
+    update_answer(project, 'sign_in_providers=["github", "oidc"]')
+    assert {"github.ts", "oidc.ts"} <= {path.name for path in providers.iterdir()}
+    assert "= [github, oidc];" in (providers / "index.ts").read_text()
+    assert (project / "e2e/test_oidc.py").is_file()
+    assert (project / "frontend/tests/github.test.ts").is_file()
+    readme = (project / "README.md").read_text()
+    assert "`http://localhost:3000/api/auth/callback/github`" in readme
+    assert untracked_env_files(project) == env_before
+
+    update_answer(project, "sign_in_providers=[]")
+    assert not (providers / "github.ts").exists() and not (providers / "oidc.ts").exists()
+    assert not (project / "e2e/test_oidc.py").exists()
+    assert "= [];" in (providers / "index.ts").read_text()
+    assert "Only email and password." in (project / "README.md").read_text()
+    assert untracked_env_files(project) == env_before
+
+
 def test_changing_the_database_to_postgres_keeps_the_project_working(
     tmp_path: Path, released_template: Path, setup_env: dict[str, str]
 ) -> None:
