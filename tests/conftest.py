@@ -142,6 +142,10 @@ def node_env() -> dict[str, str]:
         "PATH": f"{NODE24_BIN}{os.pathsep}{os.environ['PATH']}",
         "NEXT_TELEMETRY_DISABLED": "1",
         "CI": "1",
+        # npm's audit service does not answer from the test machine, and once kept an `npm ci`
+        # of the README's commands waiting past 15 minutes; the install itself needs no audit.
+        "npm_config_audit": "false",
+        "npm_config_fund": "false",
     }
     version = run(["node", "--version"], TEMPLATE_ROOT, env=env).stdout
     assert version.startswith("v24."), version

@@ -330,8 +330,9 @@ def test_sign_in_providers_are_files_and_settings_never_answers(render: Renders)
     ]
     assert "= [github, oidc];" in (providers / "index.ts").read_text()
     oidc = (providers / "oidc.ts").read_text()
-    assert 'process.env.OIDC_ISSUER ?? "https://idp.example.com/realms/main"' in oidc
-    assert 'name: "Company SSO"' in oidc
+    assert 'issuer: "https://idp.example.com/realms/main",' in oidc
+    assert "process.env.OIDC_ISSUER ?? answered.issuer" in oidc
+    assert 'name: "Company SSO",' in oidc
     env_example = (project / "frontend/.env.example").read_text()
     for name in [
         "GITHUB_CLIENT_ID",
