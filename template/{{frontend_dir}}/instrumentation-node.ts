@@ -1,5 +1,5 @@
 import { signInProviders } from "./lib/auth/providers/index";
-import { setUpProviders } from "./lib/auth/providers/setup";
+import { providerOptions, setUpProviders } from "./lib/auth/providers/setup";
 import { clientIpHeader } from "./lib/config";
 import { mailSettings } from "./lib/mail/transport";
 import { readOptionalSecret } from "./lib/server/secrets";
@@ -10,15 +10,18 @@ import { readOptionalSecret } from "./lib/server/secrets";
  * production server says once what it expects in front of it.
  */
 export function checkSettingsOrExit() {
+  const providers = setUpProviders(signInProviders, readOptionalSecret);
   try {
     mailSettings(readOptionalSecret("SMTP_URL"));
+    providerOptions(providers); // a provider's settings that are set, checked
   } catch (error) {
-    // Next.js would log it and go on serving; a server that cannot send mail must not start.
+    // Next.js would log it and go on serving; a server that cannot send mail, or would send
+    // people to a provider it cannot trust, must not start.
     console.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
   // A provider without its settings is off (its button says so); say it once where logs go.
-  for (const { provider, missing } of setUpProviders(signInProviders, readOptionalSecret)) {
+  for (const { provider, missing } of providers) {
     if (missing.length > 0) {
       console.warn(
         `auth: sign-in with ${provider.name} is off until ${missing.join(" and ")} ` +
