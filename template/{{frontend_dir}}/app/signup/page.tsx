@@ -11,7 +11,15 @@ export default async function SignupPage() {
   await connection();
   return (
     <div className="mx-auto max-w-sm">
-      <PageTitle lead="It takes a name, an email and a password.">Create an account</PageTitle>
+      <PageTitle
+        lead={
+          providers.length > 0
+            ? "Continue with an account you have, or give a name, an email and a password."
+            : "It takes a name, an email and a password."
+        }
+      >
+        Create an account
+      </PageTitle>
       <Card>
         <div className="space-y-5">
           <ProviderButtons
