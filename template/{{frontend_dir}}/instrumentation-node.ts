@@ -1,4 +1,5 @@
 import { signInProviders } from "./lib/auth/providers/index";
+import { stillToSet } from "./lib/auth/providers/provider";
 import { providerOptions, setUpProviders } from "./lib/auth/providers/setup";
 import { clientIpHeader } from "./lib/config";
 import { mailSettings } from "./lib/mail/transport";
@@ -24,8 +25,8 @@ export function checkSettingsOrExit() {
   for (const { provider, missing } of providers) {
     if (missing.length > 0) {
       console.warn(
-        `auth: sign-in with ${provider.name} is off until ${missing.join(" and ")} ` +
-          `${missing.length > 1 ? "are" : "is"} set (README, Sign-in providers).`,
+        `auth: sign-in with ${provider.name} is off until ${stillToSet(missing)} ` +
+          "(README, Sign-in providers).",
       );
     }
   }

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { secondaryButtonStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
+import { stillToSet } from "@/lib/auth/providers/provider";
 import type { ProviderButton } from "@/lib/auth/providers/setup";
 
 /**
@@ -50,8 +51,8 @@ export function ProviderButtons({
             data-provider={provider.id}
             className="rounded-lg border border-dashed border-zinc-300 px-4 py-2 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400"
           >
-            {provider.name} sign-in is off until {provider.missing.join(" and ")}{" "}
-            {provider.missing.length > 1 ? "are" : "is"} set (README, Sign-in providers).
+            {provider.name} sign-in is off until {stillToSet(provider.missing)} (README, Sign-in
+            providers).
           </p>
         ),
       )}

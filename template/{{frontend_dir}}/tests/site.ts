@@ -38,6 +38,9 @@ export async function makeSite(mode: Mode = "optional", providers: readonly Prov
   /** A browser of its own: its cookies, and what Better Auth answers it over HTTP. */
   function browser() {
     const cookies = new Map<string, string>();
+    function cookieHeader() {
+      return [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    }
     function keep(response: Response) {
       for (const line of response.headers.getSetCookie()) {
         const [pair] = line.split(";");
@@ -52,7 +55,7 @@ export async function makeSite(mode: Mode = "optional", providers: readonly Prov
           headers: {
             origin: ORIGIN,
             "content-type": "application/json",
-            cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join("; "),
+            cookie: cookieHeader(),
           },
           body: body ? JSON.stringify(body) : undefined,
         }),
@@ -69,8 +72,9 @@ export async function makeSite(mode: Mode = "optional", providers: readonly Prov
     }
     /** A redirect back from a sign-in provider, with this browser's cookies (its OAuth state). */
     async function returnTo(link: string) {
-      const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-      const response = await auth.handler(new Request(link, { headers: { cookie } }));
+      const response = await auth.handler(
+        new Request(link, { headers: { cookie: cookieHeader() } }),
+      );
       keep(response);
       return response;
     }

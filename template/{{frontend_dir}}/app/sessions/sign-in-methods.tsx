@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Card, FormMessage, secondaryButtonStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
+import { stillToSet } from "@/lib/auth/providers/provider";
 
 /** One way to sign in: the password, or a provider; linked to this account or not. */
 export interface SignInMethod {
@@ -65,7 +66,7 @@ export function SignInMethods({ methods }: { methods: readonly SignInMethod[] })
                 {method.accountId
                   ? "signs you in"
                   : method.missing.length
-                    ? `off until ${method.missing.join(" and ")} ${method.missing.length > 1 ? "are" : "is"} set`
+                    ? `off until ${stillToSet(method.missing)}`
                     : "not linked"}
               </span>
             </span>

@@ -7,6 +7,11 @@ export type SocialProviders = NonNullable<BetterAuthOptions["socialProviders"]>;
 export type ProviderConfiguration =
   { socialProviders: SocialProviders } | { genericOAuth: GenericOAuthConfig };
 
+/** What a provider whose settings are not all set waits for: "X and Y are set", "X is set". */
+export function stillToSet(missing: readonly string[]): string {
+  return `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} set`;
+}
+
 /** lib/auth/providers/<id>.ts: a sign-in provider besides email and password. */
 export interface SignInProvider {
   /** Better Auth's id for it: its callback is /api/auth/callback/<id>. */

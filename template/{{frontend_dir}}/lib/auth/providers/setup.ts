@@ -21,8 +21,9 @@ export function setUpProviders(
   read: (name: string) => string | undefined,
 ): ProviderSetup[] {
   return providers.map((provider) => {
-    const [clientId, clientSecret] = provider.settings.map(read);
-    const missing = provider.settings.filter((name) => !read(name));
+    const values = provider.settings.map(read); // each read once: a secret may be a file
+    const [clientId, clientSecret] = values;
+    const missing = provider.settings.filter((_, index) => !values[index]);
     return clientId && clientSecret
       ? { provider, credentials: [clientId, clientSecret], missing }
       : { provider, missing };
