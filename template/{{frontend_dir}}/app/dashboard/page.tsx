@@ -45,7 +45,8 @@ export default async function DashboardPage({
       )}
       <div className="flex flex-wrap items-start justify-between gap-x-4">
         <PageTitle lead={`Signed in as ${session.user.email}.`}>
-          Hello, {session.user.name}
+          {/* A provider may share no name: then the address greets. */}
+          Hello, {session.user.name || session.user.email}
         </PageTitle>
         <div className="mb-8 flex flex-wrap gap-2">
           <Link href="/sessions" className={secondaryButtonStyle}>

@@ -16,6 +16,12 @@ export interface SignInMethod {
   missing: readonly string[];
 }
 
+function statusOf(method: SignInMethod): string {
+  if (method.accountId) return "signs you in";
+  if (method.id === "credential") return "no password yet";
+  return method.missing.length ? `off until ${stillToSet(method.missing)}` : "not linked";
+}
+
 /**
  * The ways this account signs in, each provider linked or unlinked here. Better Auth refuses to
  * unlink the last one, and links a provider only when it has verified the same email address.
@@ -62,13 +68,7 @@ export function SignInMethods({ methods }: { methods: readonly SignInMethod[] })
           >
             <span>
               <span className="font-medium">{method.name}</span>{" "}
-              <span className="text-sm text-zinc-600 dark:text-zinc-400">
-                {method.accountId
-                  ? "signs you in"
-                  : method.missing.length
-                    ? `off until ${stillToSet(method.missing)}`
-                    : "not linked"}
-              </span>
+              <span className="text-sm text-zinc-600 dark:text-zinc-400">{statusOf(method)}</span>
             </span>
             {method.id !== "credential" &&
               (method.accountId ? (
