@@ -62,10 +62,14 @@ def test_ci_workflow_and_dependabot_are_valid_and_name_real_paths(
         "uv": "uv.lock",
         "pip": "requirements-uv.txt",
         "github-actions": ".github/workflows",
+        "docker": "Dockerfile",
+        "docker-compose": "compose.yaml",
     }
     for update in updates:
         assert update["cooldown"]["default-days"] >= 7 and update["groups"]
         for folder in update.get("directories", [update.get("directory")]):
             manifest = project / folder.lstrip("/") / manifests[update["package-ecosystem"]]
             assert manifest.exists(), f"{update['package-ecosystem']}: {manifest} is missing"
-    assert {update["package-ecosystem"] for update in updates} == set(manifests)
+    # compose.yaml is made for PostgreSQL projects only (README, Containers).
+    expected = set(manifests) - ({"docker-compose"} if answers.get("database") != "postgres" else set())
+    assert {update["package-ecosystem"] for update in updates} == expected
