@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -771,6 +772,32 @@ def test_mailed_links_lead_to_the_public_origin_and_reset_a_password_once(
         assert again.status_code == 400 and again.json()["code"] == "INVALID_TOKEN"
         assert sign_in(client, email).status_code == 401  # the old password
         assert sign_in(client, email, new_password).status_code == 200
+
+
+def test_mail_to_one_address_asked_for_at_once_on_both_instances_stays_within_its_limit(
+    production: Production,
+) -> None:
+    """Twelve reset requests for one address at once, each from another client, spread over both
+    instances by nginx: the per-address count in PostgreSQL is a compare-and-swap, so at most 3
+    mails go out (the confirmation mailed at sign-up is one of them)."""
+    email = f"flood-{secrets.token_hex(4)}@example.com"
+    with production.client(address="127.0.0.22") as client:
+        signed_up = client.post(
+            "/api/auth/sign-up/email", json={"email": email, "password": PASSWORD, "name": "F"}
+        )
+        assert signed_up.status_code == 200, signed_up.text
+    production.mailbox.wait_for(email, "Confirm your email")
+
+    def ask(number: int) -> int:
+        with production.client(address=f"127.0.4.{number}") as client:
+            body = {"email": email, "redirectTo": "/reset-password"}
+            return client.post("/api/auth/request-password-reset", json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert set(pool.map(ask, range(1, 13))) == {200}
+    production.mailbox.wait_for(email, "Reset your", count=2)
+    time.sleep(2)  # any mail past the limit would have arrived by now
+    assert len(production.mailbox.to(email)) == 3
 
 
 @pytest.mark.parametrize(

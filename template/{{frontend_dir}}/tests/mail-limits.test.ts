@@ -112,4 +112,35 @@ describe("mail to one address, as the site sends it", () => {
     const [reset] = await site.mailsTo(ANN, "Reset your");
     expect(reset.link).toContain("/api/auth/reset-password/");
   });
+
+  it("counts every mail when many are asked for at once: never more than the limit", async () => {
+    const site = await makeSite("off");
+    await site.browser().send("/sign-up/email", { email: ANN, password: PASSWORD, name: "Ann" });
+    const asks = Array.from({ length: 12 }, () =>
+      site.browser().send("/request-password-reset", { email: ANN, redirectTo: "/reset-password" }),
+    );
+    for (const asked of await Promise.all(asks)) expect(asked.status).toBe(200);
+    await site.mailsTo(ANN, "Reset your", MAIL_RULE.max);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(site.mails.filter((mail) => mail.to === ANN)).toHaveLength(MAIL_RULE.max);
+  });
+
+  it("keeps an address's count for its whole window while Better Auth sweeps its own", async () => {
+    const site = await makeSite("off", [], { rateLimited: true });
+    const ann = site.browser();
+    await ann.send("/sign-up/email", { email: ANN, password: PASSWORD, name: "Ann" });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const ask = () =>
+      site.browser().send("/request-password-reset", { email: ANN, redirectTo: "/reset-password" });
+    for (let i = 0; i < MAIL_RULE.max; i++) await ask();
+    await site.mailsTo(ANN, "Reset your", MAIL_RULE.max);
+    // Past every window of Better Auth's own (a minute at most), well inside the mail window: a
+    // request whose window ended makes Better Auth delete the rows older than its longest one.
+    vi.setSystemTime(Date.now() + 5 * 60 * 1000);
+    await ann.send("/sign-in/email", { email: ANN, password: "not-the-password" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await ask()).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(site.mails.filter((mail) => mail.to === ANN)).toHaveLength(MAIL_RULE.max);
+  });
 });

@@ -17,7 +17,12 @@ process.env.API_JWT_SECRET ??= randomBytes(32).toString("hex");
 
 export type Mode = "off" | "optional" | "required";
 
-export async function makeSite(mode: Mode = "optional", providers: readonly ProviderSetup[] = []) {
+/** rateLimited: Better Auth's own limits on, as in production (they count per path here). */
+export async function makeSite(
+  mode: Mode = "optional",
+  providers: readonly ProviderSetup[] = [],
+  { rateLimited = false } = {},
+) {
   vi.resetModules(); // lib/config.ts reads EMAIL_VERIFICATION once
   process.env.EMAIL_VERIFICATION = mode;
   process.env.BETTER_AUTH_URL = ORIGIN; // the site is here, whatever .env.local says
@@ -33,7 +38,9 @@ export async function makeSite(mode: Mode = "optional", providers: readonly Prov
   });
   const { runMigrations } = await getMigrations(options);
   await runMigrations();
-  const auth = betterAuth(options);
+  const auth = betterAuth(
+    rateLimited ? { ...options, rateLimit: { ...options.rateLimit, enabled: true } } : options,
+  );
 
   /** A browser of its own: its cookies, and what Better Auth answers it over HTTP. */
   function browser() {

@@ -47,33 +47,61 @@ interface RateLimitRow {
   lastRequest: number;
 }
 
+/** Compare-and-swap rounds before a mail is refused (each loses only to another instance's count). */
+const ATTEMPTS = 8;
+
 /** The limiter: its plugin (which gives it Better Auth's database), and the check before a send. */
 export function mailLimits(rule: MailRule = MAIL_RULE) {
   let adapter: DBAdapter | undefined;
 
-  /** Whether one more mail may go to `address` now; if so, it is counted. */
-  async function allow(address: string, now = Date.now()): Promise<boolean> {
-    if (!adapter) throw new Error("mailLimits: its plugin is not in Better Auth's plugins");
-    const key = `mail:${address.trim().toLowerCase()}`;
-    const row = await adapter.findOne<RateLimitRow>({
+  async function read(db: DBAdapter, key: string): Promise<MailWindow | null> {
+    const row = await db.findOne<RateLimitRow>({
       model: "rateLimit",
       where: [{ field: "key", value: key }],
     });
     // lastRequest holds when this address's window began.
-    const previous = row ? { count: row.count, start: Number(row.lastRequest) } : null;
-    const decision = decideMail(previous, now, rule);
-    if (!decision.allowed) return false;
-    const data = { count: decision.window.count, lastRequest: decision.window.start };
-    if (row) {
-      await adapter.update({
+    return row ? { count: row.count, start: Number(row.lastRequest) } : null;
+  }
+
+  /**
+   * Whether one more mail may go to `address` now; if so, it is counted. Atomic across instances:
+   * the count is written only if the row still holds what was read (a compare-and-swap), and a
+   * first count only if no instance made the row first (the key is unique); the loser reads
+   * again. Two instances asked at once can never both send the last allowed mail.
+   */
+  async function allow(address: string, now = Date.now()): Promise<boolean> {
+    const db = adapter;
+    if (!db) throw new Error("mailLimits: its plugin is not in Better Auth's plugins");
+    const key = `mail:${address.trim().toLowerCase()}`;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const previous = await read(db, key);
+      const decision = decideMail(previous, now, rule);
+      if (!decision.allowed) return false;
+      const data = { count: decision.window.count, lastRequest: decision.window.start };
+      if (!previous) {
+        try {
+          await db.create({ model: "rateLimit", data: { key, ...data } });
+          return true;
+        } catch (error) {
+          if (!(await read(db, key))) throw error; // not a lost race: a database error
+          continue;
+        }
+      }
+      const written = await db.incrementOne({
         model: "rateLimit",
-        where: [{ field: "key", value: key }],
-        update: data,
+        where: [
+          { field: "key", value: key },
+          { field: "count", value: previous.count },
+          { field: "lastRequest", value: previous.start },
+        ],
+        increment: {},
+        set: data,
       });
-    } else {
-      await adapter.create({ model: "rateLimit", data: { key, ...data } });
+      if (written) return true;
     }
-    return true;
+    // Contention this long means a flood: not sending is the safe side.
+    console.warn(`mail: not sent to ${address}: its count kept changing (${ATTEMPTS} tries)`);
+    return false;
   }
 
   function dropped(mail: Mail): void {
@@ -88,6 +116,9 @@ export function mailLimits(rule: MailRule = MAIL_RULE) {
     init: (context) => {
       adapter = context.adapter;
     },
+    // Better Auth deletes rateLimit rows older than the longest window it knows of: this rule
+    // (for no path) makes it know the mail window, so an address's count lasts the whole window.
+    rateLimit: [{ window: rule.windowSeconds, max: rule.max, pathMatcher: () => false }],
   } satisfies BetterAuthPlugin;
 
   return { plugin, allow, dropped };
