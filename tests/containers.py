@@ -138,7 +138,8 @@ STAND_INS = (
         ("python3-aiosmtpd",),
         (),
         (
-            'CMD ["python3", "-m", "aiosmtpd", "-n", "-l", "0.0.0.0:1025", "-c", "aiosmtpd.handlers.Debugging"]',
+            "ENV PYTHONUNBUFFERED=1",
+            'CMD ["python3", "-m", "aiosmtpd", "-n", "-l", "0.0.0.0:1025", "-c", "aiosmtpd.handlers.Debugging", "stdout"]',
         ),
     ),
 )

@@ -269,6 +269,11 @@ def test_a_sign_up_through_nginx_gets_a_token_the_api_accepts(stack: Stack) -> N
         assert me.status_code == 200, me.text
         assert me.json()["caller"]["email"] == email
         assert api.get("/api/me").status_code == 401
+    # The confirmation went through compose's mail catcher (SMTP_URL): the stand-in prints it.
+    deadline = time.monotonic() + 30
+    while f"To: {email}" not in stack.engine.podman("logs", stack.container_of("mailpit")):
+        assert time.monotonic() < deadline, "no mail reached the mail catcher within 30 s"
+        time.sleep(0.5)
 
 
 def test_the_images_run_without_privileges_and_hold_no_secret(stack: Stack) -> None:
