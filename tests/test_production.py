@@ -641,6 +641,25 @@ def test_sign_ins_with_spoofed_addresses_are_rate_limited_across_instances(
     (RESULTS / "rate-limit.json").write_text(json.dumps(dict(statuses)))
 
 
+def test_wrong_sign_ins_at_once_on_both_instances_get_no_more_than_the_limit(
+    production: Production,
+) -> None:
+    """Twelve wrong sign-ins from one client at the same moment, spread over both instances by
+    nginx: Better Auth's count in PostgreSQL is a guarded increment, so at most 3 are answered
+    (401) and the rest are refused (429), whatever the interleaving."""
+    address = "127.0.5.1"
+
+    def attempt(_: int) -> int:
+        with production.client(address=address) as client:
+            body = {"email": production.email, "password": "wrong-password-123"}
+            return client.post("/api/auth/sign-in/email", json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = Counter(pool.map(attempt, range(12)))
+    assert set(statuses) <= {401, 429}, statuses
+    assert 1 <= statuses[401] <= 3 and statuses[429] >= 9, statuses
+
+
 def test_stopping_an_instance_mid_run_loses_no_sign_in(production: Production) -> None:
     production.instances[1].stop()
     with production.client(address="127.0.0.6") as client:  # not limited by earlier tests
