@@ -241,8 +241,8 @@ def build_stand_in(engine: Engine, stand_in: StandIn, sources: dict[str, str]) -
     digest = recipe_digest(stand_in, sources)
     labels = engine.podman(
         "image", "inspect", "--format", "{{json .Labels}}", stand_in.official, check=False
-    ).strip()
-    if labels and json.loads(labels or "null") and json.loads(labels).get(RECIPE_LABEL) == digest:
+    )
+    if (json.loads(labels or "null") or {}).get(RECIPE_LABEL) == digest:
         return 0.0
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="stand-in-", dir=engine.folder) as tmp:

@@ -106,9 +106,7 @@ def run_health_checks(engine: Engine, name: str, stop: threading.Event) -> None:
             check=False,
         )
         for container in listed.split():
-            subprocess.run(
-                ["podman", "healthcheck", "run", container], env=engine.env, capture_output=True
-            )
+            engine.podman("healthcheck", "run", container, check=False)
 
 
 def made_by_the_test(engine: Engine, name: str) -> list[tuple[str, str]]:
