@@ -61,7 +61,8 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def server(cmd: list[str], cwd: Path, env: dict[str, str], ready: str) -> Iterator[None]:
+def server(cmd: list[str], cwd: Path, env: dict[str, str], ready: str) -> Iterator[int]:
+    """`cmd` started in a process group of its own (whose id this gives) and answering `ready`."""
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=log, stderr=log, start_new_session=True
@@ -76,7 +77,7 @@ def server(cmd: list[str], cwd: Path, env: dict[str, str], ready: str) -> Iterat
                 log.seek(0)
                 sys.exit(f"{cmd[0]} did not start:\n{log.read().decode()[-3000:]}")
             time.sleep(0.3)
-        yield
+        yield process.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

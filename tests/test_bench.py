@@ -51,3 +51,36 @@ def test_overload_script_runs_and_prints_its_table(defaults_setup: SetUpProject)
     came, valid, _, revoked = rows[0].split(" | ")[2:6]
     assert re.fullmatch(r"\d+ of \d+; [\d.]+ / [\d.]+ s", came), rows[0]
     assert valid.endswith(" / 0") and revoked.endswith(" / 0"), rows[0]
+
+
+@pytest.mark.serial  # it times a frontend under pollers
+def test_feed_script_shows_change_lists_cost_less_than_whole_lists_and_lose_nothing(
+    defaults_setup: SetUpProject,
+) -> None:
+    result = run(
+        [sys.executable, "bench/feed.py", "--quick", "--project", str(defaults_setup.path)],
+        TEMPLATE_ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "### Following the revocation list: 1,000 ended sessions, 5 pollers" in result.stdout
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line.split(" | ")
+        for line in result.stdout.splitlines()
+        if line.startswith("| whole") or line.startswith("| changes")
+    }
+    assert len(rows) == 3, result.stdout
+    whole, changes, churn = rows.values()
+    # Every poll answered; a change list is a fraction of the whole list's bytes; every session
+    # ended meanwhile reached every poller.
+    assert all(int(row[1]) > 0 and row[2] == "0" for row in rows.values()), result.stdout
+    units = {"B": 1, "KiB": 2**10, "MiB": 2**20}
+    per_poll = [
+        float(row[4].split()[0].replace(",", "")) * units[row[4].split()[1]]
+        for row in (whole, changes)
+    ]
+    assert per_poll[1] * 10 < per_poll[0], result.stdout
+    heard_by_all = re.fullmatch(r"(\d+) of (\d+) \|", churn[7].strip())
+    assert heard_by_all, result.stdout
+    heard, ended = heard_by_all.groups()
+    assert heard == ended != "0", result.stdout

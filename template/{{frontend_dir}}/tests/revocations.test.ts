@@ -3,8 +3,12 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  CHANGES_STEP_SECONDS,
+  COMMITTED_SECONDS,
   LIST_LIFETIME_SECONDS,
   ListCache,
+  MAX_CHANGES,
+  MAX_CHANGES_SECONDS,
   REBUILD_LIST_MS,
   type RevocationListPayload,
   revocationList,
@@ -73,10 +77,13 @@ async function sessionOf(setCookie: Headers) {
   return { headers, sessionId: session!.session.id };
 }
 
-async function listed(): Promise<RevocationListPayload> {
-  const { list } = await auth.api.getRevocationList();
+async function listed(since?: number | string): Promise<RevocationListPayload> {
+  const query = since === undefined ? {} : { since: String(since) };
+  const { list } = await auth.api.getRevocationList({ query });
   return JSON.parse(list) as RevocationListPayload;
 }
+
+const seconds = (date: number) => Math.floor(date / 1000);
 
 describe("the revocation list", () => {
   it("lists a session that signs out, until its tokens can no longer be valid", async () => {
@@ -207,6 +214,98 @@ describe("the revocation list", () => {
     ).rejects.toThrow();
 
     expect((await listed()).sessions).toEqual({});
+  });
+
+  it("answers, since a moment, only the sessions ended after it, and says until when it is complete", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const laptop = await signUp();
+    const phone = await signIn();
+    await auth.api.signOut({ headers: laptop.headers });
+    vi.setSystemTime(Date.now() + 60_000);
+    const whole = await listed();
+    expect(whole.since).toBeUndefined();
+    expect(whole.through).toBe(whole.iat - COMMITTED_SECONDS);
+    vi.setSystemTime(Date.now() + 1_000);
+    await auth.api.signOut({ headers: phone.headers });
+
+    const changes = await listed(whole.through);
+    expect(Object.keys(changes.sessions)).toEqual([phone.sessionId]);
+    expect(changes.since).toBe(
+      Math.floor(whole.through / CHANGES_STEP_SECONDS) * CHANGES_STEP_SECONDS,
+    );
+    expect(changes.since).toBeLessThanOrEqual(whole.through);
+    expect(changes.through).toBe(seconds(Date.now()) - COMMITTED_SECONDS);
+    expect(Object.keys((await listed()).sessions).sort()).toEqual(
+      [laptop.sessionId, phone.sessionId].sort(),
+    );
+  });
+
+  it("names again, in a change list, a session listed before that ended again later", async () => {
+    const laptop = await signUp();
+    const phone = await signIn();
+    const context = await auth.$context;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await context.adapter.create({
+      model: "revokedSession",
+      data: {
+        sessionId: phone.sessionId,
+        expiresAt: new Date(Date.now() + 10_000),
+        changedAt: new Date(),
+      },
+    });
+    vi.setSystemTime(Date.now() + 60_000);
+    const since = seconds(Date.now()) - 1;
+    await auth.api.signOut({ headers: phone.headers });
+
+    const changes = await listed(since);
+    expect(Object.keys(changes.sessions)).toEqual([phone.sessionId]);
+    expect(changes.sessions[phone.sessionId] * 1000 - Date.now()).toBeGreaterThan(
+      TOKEN_LIFETIME_SECONDS * 1000,
+    );
+    expect(laptop.sessionId).not.toBe(phone.sessionId);
+  });
+
+  it("answers the whole list for a since that is malformed, in the future or too long ago", async () => {
+    const laptop = await signUp();
+    await auth.api.signOut({ headers: laptop.headers });
+    const now = seconds(Date.now());
+    for (const since of ["soon", "-5", "1e9", now + 60, now - MAX_CHANGES_SECONDS - 1]) {
+      const answer = await listed(since);
+      expect(answer.since).toBeUndefined();
+      expect(Object.keys(answer.sessions)).toEqual([laptop.sessionId]);
+    }
+  });
+
+  it("answers the whole list when the changes are too many for a change list", async () => {
+    const laptop = await signUp();
+    await auth.api.signOut({ headers: laptop.headers });
+    const before = seconds(Date.now()) - 1;
+    const insert = database.prepare(
+      'INSERT INTO "revokedSession" ("id", "sessionId", "expiresAt", "changedAt") VALUES (?, ?, ?, ?)',
+    );
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const now = new Date().toISOString();
+    database.exec("BEGIN");
+    for (let i = 0; i < MAX_CHANGES; i++) insert.run(`row-${i}`, `ended-${i}`, until, now);
+    database.exec("COMMIT");
+
+    const answer = await listed(before);
+    expect(answer.since).toBeUndefined();
+    expect(Object.keys(answer.sessions)).toHaveLength(MAX_CHANGES + 1);
+  });
+
+  it("builds one change list per step: callers asking since moments in the same step share it", async () => {
+    await signUp();
+    const step = Math.floor(seconds(Date.now()) / CHANGES_STEP_SECONDS) * CHANGES_STEP_SECONDS;
+    const context = await auth.$context;
+    const reads = vi.spyOn(context.adapter, "findMany");
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => listed(step - CHANGES_STEP_SECONDS + (i % 10))),
+    );
+    expect(new Set(answers.map((answer) => answer.since))).toEqual(
+      new Set([step - CHANGES_STEP_SECONDS]),
+    );
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 
   it("lists every session of a deleted user", async () => {

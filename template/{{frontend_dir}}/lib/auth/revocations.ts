@@ -11,7 +11,9 @@ import { type Where, everyRow } from "./every-row.ts";
  * The revocation list: the sessions that ended before they expired, kept in Better Auth's own
  * database (every `next start` instance sees the same list) for as long as a token of theirs
  * could still be valid. The API fetches it, signed, from /api/auth/revocations and refuses those
- * sessions' tokens within seconds.
+ * sessions' tokens within seconds: the whole list once, then every few seconds only what changed
+ * since (`?since=<the list's "through">`), so a poll that finds nothing new costs one indexed
+ * query and a small signature, however long the list is.
  */
 
 /** The JWS `typ` of a list: the API's access-token check refuses it, so a list is never a token. */
@@ -29,11 +31,29 @@ export const REBUILD_LIST_MS = 250;
 const QUERY_CHUNK = 500;
 /** Expired entries are swept at most this often, by whichever instance serves the list. */
 const SWEEP_INTERVAL_MS = 60_000;
+/**
+ * An entry recorded this long before a list is built was committed before it: longer than a
+ * recording transaction lasts plus the clock difference between two instances. A list names every
+ * entry recorded until `iat - COMMITTED_SECONDS` (its `through`); the next change list starts there.
+ */
+export const COMMITTED_SECONDS = 30;
+/** Change lists start on a multiple of this: callers asking since nearby times share one build. */
+export const CHANGES_STEP_SECONDS = 10;
+/** A caller asking for changes since longer ago than this gets the whole list. */
+export const MAX_CHANGES_SECONDS = 600;
+/** A change list of this many entries is answered with the whole list instead. */
+export const MAX_CHANGES = 10_000;
 
-/** What a list says: each ended session's id, and until when (epoch seconds) it matters. */
+/**
+ * What a list says: each ended session's id, and until when (epoch seconds) it matters. The whole
+ * list has no `since`; a change list names only the entries recorded after `since` (and may repeat
+ * some before). Either names every entry recorded until `through`.
+ */
 export interface RevocationListPayload {
   iat: number;
   exp: number;
+  through: number;
+  since?: number;
   sessions: Record<string, number>;
 }
 
@@ -46,6 +66,8 @@ export type RevocationListSigner = (
 interface RevokedSession {
   sessionId: string;
   expiresAt: Date;
+  /** When it was last recorded (null on rows from before change lists: the whole list has them). */
+  changedAt?: Date | null;
 }
 
 interface SessionRow {
@@ -115,6 +137,7 @@ export function revocationList(options: {
   const swept = new WeakMap<object, Set<string>>();
   let lastSweep = 0;
   const cache = new ListCache();
+  const changeCaches = new Map<number, ListCache>();
 
   /**
    * Record these sessions until their tokens can no longer be valid. A session listed already
@@ -128,6 +151,7 @@ export function revocationList(options: {
       .map((session) => ({
         sessionId: session.id,
         expiresAt: new Date(Math.min(now, new Date(session.expiresAt).getTime()) + entryLifetimeMs),
+        changedAt: new Date(now),
       }))
       .filter((entry) => entry.expiresAt.getTime() > now);
     // In chunks: a database caps the values one query may bind (SQLite: 32,766).
@@ -149,7 +173,7 @@ export function revocationList(options: {
           await adapter.update<RevokedSession>({
             model: MODEL,
             where: [{ field: "sessionId", value: entry.sessionId }],
-            update: { expiresAt: entry.expiresAt },
+            update: { expiresAt: entry.expiresAt, changedAt: entry.changedAt },
           });
         }
       }
@@ -168,24 +192,63 @@ export function revocationList(options: {
     await record(adapter, await sessionsOf(adapter, userId, kept));
   }
 
-  /** Sign the list of every entry still in force. */
-  async function buildList(ctx: GenericEndpointContext): Promise<string> {
+  /**
+   * Sign the list of every entry still in force, or, from `since` (epoch seconds), of those
+   * recorded after it.
+   */
+  async function buildList(ctx: GenericEndpointContext, since?: number): Promise<string> {
     const now = new Date();
-    if (now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {
+    if (since === undefined && now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {
       lastSweep = now.getTime();
       await ctx.context.adapter.deleteMany({
         model: MODEL,
         where: [{ field: "expiresAt", operator: "lte", value: now }],
       });
     }
-    const rows = await everyRow<RevokedSession>(ctx.context.adapter, MODEL, [
-      { field: "expiresAt", operator: "gt", value: now },
-    ]);
+    const inForce: Where = [{ field: "expiresAt", operator: "gt", value: now }];
+    let rows: RevokedSession[] | undefined;
+    if (since !== undefined) {
+      // Unsorted, so the database reads the changedAt index, not every row in id order; past
+      // MAX_CHANGES rows (a mass sign-out), the whole list is the smaller answer to build.
+      rows = await ctx.context.adapter.findMany<RevokedSession>({
+        model: MODEL,
+        where: [...inForce, { field: "changedAt", operator: "gt", value: new Date(since * 1000) }],
+        limit: MAX_CHANGES,
+      });
+      if (rows.length === MAX_CHANGES) return buildList(ctx);
+    }
+    rows ??= await everyRow<RevokedSession>(ctx.context.adapter, MODEL, inForce);
     const iat = Math.floor(now.getTime() / 1000);
     const sessions = Object.fromEntries(
       rows.map((row) => [row.sessionId, Math.ceil(new Date(row.expiresAt).getTime() / 1000)]),
     );
-    return options.sign(ctx, { iat, exp: iat + LIST_LIFETIME_SECONDS, sessions });
+    const through = iat - COMMITTED_SECONDS;
+    const payload = { iat, exp: iat + LIST_LIFETIME_SECONDS, through, sessions };
+    return options.sign(ctx, since === undefined ? payload : { ...payload, since });
+  }
+
+  /**
+   * Where the change list for a caller who holds everything until `since` starts: on a step at or
+   * before it, so a flood of different `since` values builds at most one list per step. None (the
+   * whole list) for a `since` that is missing, malformed, in the future or too long ago.
+   */
+  function changesFrom(since: unknown, nowSeconds: number): number | undefined {
+    const seconds = typeof since === "string" && /^\d{1,12}$/.test(since) ? Number(since) : NaN;
+    if (!(seconds <= nowSeconds && nowSeconds - seconds <= MAX_CHANGES_SECONDS)) return undefined;
+    return Math.floor(seconds / CHANGES_STEP_SECONDS) * CHANGES_STEP_SECONDS;
+  }
+
+  /** One cache per change list's start, dropped once no caller can ask for it. */
+  function cacheFor(from: number | undefined, nowSeconds: number): ListCache {
+    if (from === undefined) return cache;
+    for (const start of changeCaches.keys()) {
+      if (start < nowSeconds - MAX_CHANGES_SECONDS - CHANGES_STEP_SECONDS) {
+        changeCaches.delete(start);
+      }
+    }
+    const found = changeCaches.get(from) ?? new ListCache();
+    changeCaches.set(from, found);
+    return found;
   }
 
   return {
@@ -195,6 +258,7 @@ export function revocationList(options: {
         fields: {
           sessionId: { type: "string", required: true, unique: true },
           expiresAt: { type: "date", required: true, index: true },
+          changedAt: { type: "date", required: false, index: true },
         },
       },
     },
@@ -242,10 +306,17 @@ export function revocationList(options: {
           return ctx.json({ ended: true });
         },
       ),
-      getRevocationList: createAuthEndpoint("/revocations", { method: "GET" }, async (ctx) => {
-        ctx.setHeader("Cache-Control", "no-store");
-        return ctx.json({ list: await cache.get(() => buildList(ctx)) });
-      }),
+      getRevocationList: createAuthEndpoint(
+        "/revocations",
+        { method: "GET", metadata: { $Infer: { query: {} as { since?: string } } } },
+        async (ctx) => {
+          ctx.setHeader("Cache-Control", "no-store");
+          const nowSeconds = Math.floor(Date.now() / 1000);
+          const from = changesFrom(ctx.query?.since, nowSeconds);
+          const list = await cacheFor(from, nowSeconds).get(() => buildList(ctx, from));
+          return ctx.json({ list });
+        },
+      ),
     },
     hooks: {
       after: [
