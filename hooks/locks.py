@@ -2,8 +2,9 @@
 
 A project's locks are rendered with it, like any other file: `copier update` then brings a
 changed dependency and its changed lock together, as one change of the template. The frontend's
-lock differs by database (PostgreSQL adds `pg`); the others are the same for every answer set
-but for the project's name, which is put back as a template variable.
+lock differs by its packages (copier.yml's `frontend_packages`: PostgreSQL adds `pg`, Redis its
+client); the others are the same for every answer set but for the project's name, which is put
+back as a template variable.
 """
 
 import json
@@ -19,7 +20,12 @@ import copier
 
 from .matrix import TEMPLATE_ROOT
 
-DATABASES = ("sqlite", "postgres")
+# Each set of frontend packages, and the answers that render it.
+PACKAGE_SETS = {
+    "sqlite": {"database": "sqlite"},
+    "postgres": {"database": "postgres"},
+    "postgres-redis": {"database": "postgres", "session_store": "redis"},
+}
 # The name every lock is made with; `{{ project_slug }}` stands for it in the template.
 SLUG = "lock-maker"
 
@@ -34,8 +40,8 @@ class Lock:
     name_pattern: str  # how the project's name appears in it (a regex with one group: the slug)
 
 
-def locks_for(database: str) -> list[Lock]:
-    frontend = f"{{% if database == '{database}' %}}package-lock.json{{% endif %}}.jinja"
+def locks_for(packages: str) -> list[Lock]:
+    frontend = f"{{% if frontend_packages == '{packages}' %}}package-lock.json{{% endif %}}.jinja"
     npm_lock = ("npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit")
     locks = [
         Lock(
@@ -45,7 +51,7 @@ def locks_for(database: str) -> list[Lock]:
             r'"name": "(lock-maker)-frontend"',
         )
     ]
-    if database == DATABASES[0]:
+    if packages == "sqlite":
         locks += [
             Lock(
                 "package-lock.json",
@@ -75,11 +81,11 @@ def as_template(text: str, name_pattern: str) -> str:
     return replaced
 
 
-def render(database: str, destination: Path, template_root: Path = TEMPLATE_ROOT) -> Path:
+def render(packages: str, destination: Path, template_root: Path = TEMPLATE_ROOT) -> Path:
     copier.run_copy(
         str(template_root),
         destination,
-        data={"project_name": SLUG, "database": database},
+        data={"project_name": SLUG, **PACKAGE_SETS[packages]},
         defaults=True,
         vcs_ref="HEAD",
         quiet=True,
@@ -90,13 +96,13 @@ def render(database: str, destination: Path, template_root: Path = TEMPLATE_ROOT
 def refresh(template_root: Path = TEMPLATE_ROOT, *, log=print) -> list[Path]:
     """Make every lock anew from a render of this working tree; return the template files."""
     written = []
-    for database in DATABASES:
-        with tempfile.TemporaryDirectory(prefix=f"locks-{database}-") as folder:
-            project = render(database, Path(folder) / "project", template_root)
-            for lock in locks_for(database):
+    for packages in PACKAGE_SETS:
+        with tempfile.TemporaryDirectory(prefix=f"locks-{packages}-") as folder:
+            project = render(packages, Path(folder) / "project", template_root)
+            for lock in locks_for(packages):
                 target = project / lock.rendered
                 target.unlink(missing_ok=True)  # made from the manifest alone, not from the old one
-                log(f"{database}: {' '.join(lock.command)} in {target.parent.name}/")
+                log(f"{packages}: {' '.join(lock.command)} in {target.parent.name}/")
                 tool = shutil.which(lock.command[0])
                 if tool is None:
                     raise FileNotFoundError(f"{lock.command[0]} is needed to make {lock.rendered}")

@@ -87,5 +87,7 @@ def answer_sets(template_root: Path = TEMPLATE_ROOT) -> dict[str, dict[str, Any]
             answers: dict[str, Any] = {name: value}
             if name == "secret_location":
                 answers["token_mode"] = "shared_secret"  # the backend then holds a secret too
+            if name == "session_store":
+                answers["database"] = "postgres"  # Redis is asked only in front of PostgreSQL
             sets[f"{name}={value}"] = answers
     return {**sets, **ODD_SETS}

@@ -172,13 +172,14 @@ def generate_api_client(project: Path, env: dict[str, str], frontend_dir: str = 
 
 
 # The answer sets whose projects the tests install and run whole: the defaults (jwks, SQLite),
-# and shared_secret with PostgreSQL, two claims and every sign-in provider; the third (jwks,
+# and shared_secret with PostgreSQL and Redis, two claims and every sign-in provider; the third (jwks,
 # secrets_dir, two providers) installs and builds its frontend.
 FRONTEND_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "shared-secret-postgres-two-claims": {
         "token_mode": "shared_secret",
         "database": "postgres",
+        "session_store": "redis",
         "custom_claims": ["role: str = user", "tier: int = 1"],
         "protected_endpoints": [
             "GET /api/me",

@@ -1,6 +1,7 @@
 """The benchmark script runs against the current template (a smoke run: its numbers mean little)."""
 
 import re
+import subprocess
 import sys
 
 import pytest
@@ -36,14 +37,17 @@ def test_benchmark_script_runs_and_prints_every_table() -> None:
     assert len(rows) == 3 and all(row.split(" | ")[5] == "0" for row in rows), listed
 
 
+def smoke_run(script: str, project: SetUpProject) -> subprocess.CompletedProcess:
+    """`python bench/<script> --quick` on a set-up project: it must succeed."""
+    command = [sys.executable, f"bench/{script}", "--quick", "--project", str(project.path)]
+    result = run(command, TEMPLATE_ROOT, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
 @pytest.mark.serial  # it floods a frontend, and times the API meanwhile
 def test_overload_script_runs_and_prints_its_table(defaults_setup: SetUpProject) -> None:
-    result = run(
-        [sys.executable, "bench/overload.py", "--quick", "--project", str(defaults_setup.path)],
-        TEMPLATE_ROOT,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = smoke_run("overload.py", defaults_setup)
     assert "### The frontend flooded for 5 s, 1,000 ended sessions on the list" in result.stdout
     rows = [line for line in result.stdout.splitlines() if line.startswith("| 40 on")]
     assert len(rows) == 1, result.stdout
@@ -57,12 +61,7 @@ def test_overload_script_runs_and_prints_its_table(defaults_setup: SetUpProject)
 def test_feed_script_shows_change_lists_cost_less_than_whole_lists_and_lose_nothing(
     defaults_setup: SetUpProject,
 ) -> None:
-    result = run(
-        [sys.executable, "bench/feed.py", "--quick", "--project", str(defaults_setup.path)],
-        TEMPLATE_ROOT,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = smoke_run("feed.py", defaults_setup)
     assert "### Following the revocation list: 1,000 ended sessions, 5 pollers" in result.stdout
     rows = {
         line.split(" | ")[0].lstrip("| "): line.split(" | ")
@@ -84,3 +83,28 @@ def test_feed_script_shows_change_lists_cost_less_than_whole_lists_and_lose_noth
     assert heard_by_all, result.stdout
     heard, ended = heard_by_all.groups()
     assert heard == ended != "0", result.stdout
+
+
+@pytest.mark.serial  # it times a frontend
+def test_capacity_script_counts_what_a_sign_in_and_a_token_cost(
+    postgres_setup: SetUpProject,
+) -> None:
+    result = smoke_run("capacity.py", postgres_setup)
+    costs = result.stdout.split("### What one request costs", 1)[1].split("###")[0]
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in costs.splitlines() if "|" in line}
+    sign_in, token = (
+        rows["a sign-in (email and password)"],
+        rows["a token fetch (a signed-in session)"],
+    )
+    # A sign-in writes its session to PostgreSQL and Redis; a token reads the session from Redis.
+    assert all(int(count) > 0 for count in sign_in.strip("| ").split(" | ")[1:]), costs
+    assert int(token.strip("| ").split(" | ")[2]) > 0, costs
+    rates = result.stdout.split("### One `next start`", 1)[1]
+    measured = [
+        line
+        for line in rates.splitlines()
+        if line.startswith("| sign-ins") or line.startswith("| token")
+    ]
+    assert len(measured) == 2 and all(
+        float(row.split(" | ")[1].replace(",", "")) > 0 for row in measured
+    ), rates

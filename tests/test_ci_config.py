@@ -71,5 +71,7 @@ def test_ci_workflow_and_dependabot_are_valid_and_name_real_paths(
             manifest = project / folder.lstrip("/") / manifests[update["package-ecosystem"]]
             assert manifest.exists(), f"{update['package-ecosystem']}: {manifest} is missing"
     # compose.yaml is made for PostgreSQL projects only (README, Containers).
-    expected = set(manifests) - ({"docker-compose"} if answers.get("database") != "postgres" else set())
+    expected = set(manifests) - (
+        {"docker-compose"} if answers.get("database") != "postgres" else set()
+    )
     assert {update["package-ecosystem"] for update in updates} == expected

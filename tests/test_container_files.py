@@ -52,7 +52,11 @@ def test_compose_is_valid_and_publishes_only_on_loopback(render: Renders, name: 
     # What `npm run setup` or the README's Secrets section leave: the env files, or variables.
     (project / "frontend/.env.local").write_text("BETTER_AUTH_SECRET=" + "f" * 64 + "\n")
     (project / "backend/.env").write_text("API_JWT_SECRET=" + "b" * 64 + "\n")
-    env = {"POSTGRES_PASSWORD": "x" * 48, "BETTER_AUTH_SECRET": "y" * 64, "API_JWT_SECRET": "z" * 64}
+    env = {
+        "POSTGRES_PASSWORD": "x" * 48,
+        "BETTER_AUTH_SECRET": "y" * 64,
+        "API_JWT_SECRET": "z" * 64,
+    }
     checked = compose_config(project, env)
     assert checked.returncode == 0, checked.stderr
     services = yaml.safe_load(checked.stdout)["services"]
@@ -103,3 +107,18 @@ def test_sqlite_projects_have_the_images_but_no_compose_file(render: Renders) ->
         project / "frontend/Dockerfile"
     ).is_file()
     assert not (project / "compose.yaml").exists()
+
+
+def test_compose_with_redis_runs_it_for_the_frontends_and_publishes_nothing_more(
+    render: Renders,
+) -> None:
+    project = render({"database": "postgres", "session_store": "redis"})
+    (project / "frontend/.env.local").write_text("BETTER_AUTH_SECRET=" + "f" * 64 + "\n")
+    checked = compose_config(project, {"POSTGRES_PASSWORD": "x" * 48})
+    assert checked.returncode == 0, checked.stderr
+    services = yaml.safe_load(checked.stdout)["services"]
+    assert "ports" not in services["redis"]
+    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    for web in ("web-1", "web-2"):
+        assert services[web]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+        assert services[web]["depends_on"]["redis"]["condition"] == "service_healthy"

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from hooks.locks import UV_REQUIREMENTS, as_template, locks_for, uv_requirements
+from hooks.locks import PACKAGE_SETS, UV_REQUIREMENTS, as_template, locks_for, uv_requirements
 
 from .conftest import TEMPLATE_ROOT, TOOLS_BIN, Renders, run
 
@@ -73,13 +73,16 @@ def test_a_lock_with_jinja_syntax_or_without_the_project_name_is_not_made_a_temp
         as_template('{"name": "other"}', npm_lock.name_pattern)
 
 
-def test_each_database_has_its_own_frontend_lock_and_one_lock_for_the_rest() -> None:
-    for database in ["sqlite", "postgres"]:
-        for lock in locks_for(database):
+def test_each_set_of_frontend_packages_has_its_own_lock_and_one_lock_for_the_rest() -> None:
+    for packages in PACKAGE_SETS:
+        for lock in locks_for(packages):
             assert (TEMPLATE_ROOT / lock.template).is_file(), lock.template
-    postgres = (TEMPLATE_ROOT / locks_for("postgres")[0].template).read_text()
-    sqlite = (TEMPLATE_ROOT / locks_for("sqlite")[0].template).read_text()
-    assert '"node_modules/pg"' in postgres and '"node_modules/pg"' not in sqlite
+    lock = {
+        name: (TEMPLATE_ROOT / locks_for(name)[0].template).read_text() for name in PACKAGE_SETS
+    }
+    assert '"node_modules/pg"' in lock["postgres"] and '"node_modules/pg"' not in lock["sqlite"]
+    assert '"node_modules/ioredis"' in lock["postgres-redis"]
+    assert '"node_modules/ioredis"' not in lock["postgres"]
 
 
 def test_setup_installs_uv_only_as_its_requirements_file_pins_and_hashes_it() -> None:

@@ -1,10 +1,11 @@
 """The generated project run as its docs/deploying.md says, on this machine:
-PostgreSQL, two `next start` instances, the API with two uvicorn workers, and Debian's nginx
+PostgreSQL, Redis in front of it (sessions and rate limits), two `next start` instances, the API
+with two uvicorn workers, and Debian's nginx
 terminating TLS for both origins with a self-signed certificate, all on loopback. Every request
 goes through nginx: sign-up and sign-in across instances, tokens from either instance, a real
 Chromium, signing keys rotating under traffic, spoofed client addresses, an instance stopped
-mid-run, sign-in with an OpenID Connect provider whose app knows the public callback URL only;
-and afterwards no process or port is left."""
+mid-run, Redis stopped and started empty mid-run, sign-in with an OpenID Connect provider whose
+app knows the public callback URL only; and afterwards no process or port is left."""
 
 import base64
 import contextlib
@@ -38,7 +39,7 @@ from .test_e2e import template_module
 pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 # And client_ip_header's default, X-Real-IP.
-ANSWERS = {"database": "postgres", "sign_in_providers": ["oidc"]}
+ANSWERS = {"database": "postgres", "session_store": "redis", "sign_in_providers": ["oidc"]}
 # Short enough to see several rotations in a test; the answers' values stay 30d and 7d.
 ROTATION_SECONDS = 6
 GRACE_SECONDS = 6
@@ -139,6 +140,53 @@ def postgres() -> Iterator[str]:
         shutil.rmtree(data, ignore_errors=True)
 
 
+class RedisServer:
+    """Debian's redis-server on a loopback port, without persistence: a restart forgets every key."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = (RESULTS / "redis.log").open("a")
+        options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), *options],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 10
+        while self.cli("ping") != "PONG":
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run(
+            ["redis-cli", "-p", str(self.port), *args], capture_output=True, text=True, timeout=10
+        )
+        return result.stdout.strip()
+
+    def keys(self, pattern: str) -> list[str]:
+        return self.cli("--scan", "--pattern", pattern).split()
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def self_signed_certificate(tmp: Path) -> tuple[Path, Path]:
     certificate, key = tmp / "localhost.pem", tmp / "localhost.key"
     command = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
@@ -161,6 +209,7 @@ class Production:
     api: str  # the API's public origin (nginx)
     trusted: Path
     database_url: str
+    redis: RedisServer
     instances: list[Service]
     services: list[Service] = field(default_factory=list)
     mailbox: Any = None  # the template's e2e/mailbox.py Mailbox: the mail the instances sent
@@ -247,6 +296,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
     smtp_port = free_port()
     with (
         postgres() as database_url,
+        redis_server() as redis,
         template_module("e2e/mailbox.py").smtp_server(smtp_port) as mailbox,
         run_server_in_thread(port=free_port(), require_client_registration=True) as provider,
     ):
@@ -262,6 +312,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
         frontend_env = {
             **node_env,
             "DATABASE_URL": database_url,
+            "REDIS_URL": redis.url,
             "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
             "EMAIL_FROM": "My App <no-reply@example.com>",
             "BETTER_AUTH_URL": web,
@@ -312,6 +363,7 @@ def production(render: Renders, node_env: dict[str, str]) -> Iterator[Production
                 api,
                 trusted,
                 database_url,
+                redis,
                 instances,
                 services,
                 mailbox,
@@ -634,7 +686,7 @@ def test_sign_ins_with_spoofed_addresses_are_rate_limited_across_instances(
     assert statuses[429] >= 6, statuses  # Better Auth allows 3 sign-ins per 10 s per address
     assert set(statuses) <= {401, 429}, statuses
     assert limited_by == {0, 1}, "both instances refuse: the count is shared"
-    keys = production.sql("select key from \"rateLimit\" where key like '%sign-in%'").split()
+    keys = [key.removeprefix("better-auth:") for key in production.redis.keys("*sign-in*")]
     # Counted for the one real address (earlier tests signed in from other ones of their own).
     assert not [key for key in keys if "203.0.113" in key], keys
     assert [key for key in keys if key.startswith("127.0.0.1|")], keys
@@ -645,7 +697,7 @@ def test_wrong_sign_ins_at_once_on_both_instances_get_no_more_than_the_limit(
     production: Production,
 ) -> None:
     """Twelve wrong sign-ins from one client at the same moment, spread over both instances by
-    nginx: Better Auth's count in PostgreSQL is a guarded increment, so at most 3 are answered
+    nginx: Better Auth's count in Redis is one atomic INCR, so at most 3 are answered
     (401) and the rest are refused (429), whatever the interleaving."""
     address = "127.0.5.1"
 
@@ -658,6 +710,53 @@ def test_wrong_sign_ins_at_once_on_both_instances_get_no_more_than_the_limit(
         statuses = Counter(pool.map(attempt, range(12)))
     assert set(statuses) <= {401, 429}, statuses
     assert 1 <= statuses[401] <= 3 and statuses[429] >= 9, statuses
+
+
+def test_redis_down_keeps_people_signed_in_and_restarted_empty_loses_no_session_or_revocation(
+    production: Production,
+) -> None:
+    """Redis stopped mid-run: a signed-in person still gets tokens the API accepts (sessions are
+    read from PostgreSQL), a sign-in and a sign-out are refused (429) rather than half done; Redis
+    started again, empty: sign-in works within seconds, the person is still signed in, and their
+    sign-out reaches every API worker as fast as ever."""
+
+    def bearer(client: httpx.Client) -> dict[str, str]:
+        return {"Authorization": f"Bearer {client.get('/api/auth/token').json()['token']}"}
+
+    with (
+        production.client(address="127.0.6.1") as person,
+        production.client(address="127.0.6.2") as newcomer,
+        production.client(production.api) as api,
+    ):
+        assert sign_in(person, production.email).status_code == 200
+        production.redis.stop()
+        try:
+            for _ in range(4):  # both instances
+                assert api.get("/api/me", headers=bearer(person)).status_code == 200
+            # Refused as if over their limits (429 with Retry-After), nothing done.
+            assert sign_in(newcomer, production.email).status_code == 429
+            refused = person.post("/api/auth/sign-out", json={})
+            assert refused.status_code == 429, refused.text
+            assert api.get("/api/me", headers=bearer(person)).status_code == 200  # still whole
+        finally:
+            production.redis.start()
+        started = time.monotonic()
+        while sign_in(newcomer, production.email).status_code != 200:
+            assert time.monotonic() - started < 10, "no sign-in 10 s after Redis came back"
+            time.sleep(0.2)
+        back_after = time.monotonic() - started
+        token = bearer(person)
+        assert api.get("/api/me", headers=token).status_code == 200
+        assert person.post("/api/auth/sign-out", json={}).status_code == 200
+        signed_out = time.monotonic()
+        while api.get("/api/me", headers=token).status_code != 401:
+            assert time.monotonic() - signed_out < REVOKED_WITHIN_SECONDS, "sign-out not refused"
+            time.sleep(0.05)
+        statuses = [api.get("/api/me", headers=token).status_code for _ in range(10)]
+        assert statuses == [401] * 10, statuses
+    (RESULTS / "redis-restart.json").write_text(
+        json.dumps({"sign_in_after_restart_seconds": round(back_after, 2)})
+    )
 
 
 def test_stopping_an_instance_mid_run_loses_no_sign_in(production: Production) -> None:
@@ -797,7 +896,7 @@ def test_mail_to_one_address_asked_for_at_once_on_both_instances_stays_within_it
     production: Production,
 ) -> None:
     """Twelve reset requests for one address at once, each from another client, spread over both
-    instances by nginx: the per-address count in PostgreSQL is a compare-and-swap, so at most 3
+    instances by nginx: the per-address count in Redis is one atomic INCR, so at most 3
     mails go out (the confirmation mailed at sign-up is one of them)."""
     email = f"flood-{secrets.token_hex(4)}@example.com"
     with production.client(address="127.0.0.22") as client:

@@ -286,7 +286,8 @@ def test_production_answers_shape_better_auth(render: Renders) -> None:
     assert 'ipHeader(process.env.CLIENT_IP_HEADER ?? "X-Client-IP")' in config
     auth = (behind_proxy / "frontend/lib/auth/options.ts").read_text()
     assert "ipAddressHeaders: clientIpHeader ? [clientIpHeader] : []" in auth
-    assert 'storage: "database",' in auth  # limits shared by every instance
+    # Limits shared by every instance: in the database, or in Redis when the site has it.
+    assert 'storage: sessionStore.secondaryStorage ? "secondary-storage" : "database",' in auth
     # The documents the API fetches are counted by no limit, and need no proxy's header.
     assert "UNCOUNTED_PATHS.map((path) => [path, false as const])" in auth
     client_address = (behind_proxy / "frontend/lib/auth/client-address.ts").read_text()

@@ -21,11 +21,15 @@ VARIATIONS = {
     "token_mode": MODES,
     "secret_location": ["dotenv", "environment", "secrets_dir"],
     "database": ["sqlite", "postgres"],
+    "session_store": ["database", "redis"],
 }
 # Computed in copier.yml from the answers above; files may be named by it too.
-COMPUTED = {"backend_secret_source": VARIATIONS["secret_location"]}
+COMPUTED = {
+    "backend_secret_source": VARIATIONS["secret_location"],
+    "frontend_packages": ["sqlite", "postgres", "postgres-redis"],
+}
 TEMPLATE = TEMPLATE_ROOT / "template"
-VALUE_FILE = re.compile(r"\{% if (\w+) (==|!=) '(\w+)' %\}")
+VALUE_FILE = re.compile(r"\{% if (\w+) (==|!=) '([\w-]+)' %\}")
 MODE_FILE = re.compile(r"\{% if token_mode == '(\w+)' %\}")
 ROLE_FILE = re.compile(r"^([\w/.-]+\.(?:py|ts)): ")
 
@@ -98,8 +102,9 @@ def test_every_token_mode_provides_each_role_the_shared_code_imports(
         {},
         {"secret_location": "environment"},
         {"secret_location": "secrets_dir", "token_mode": "shared_secret", "database": "postgres"},
+        {"database": "postgres", "session_store": "redis"},
     ],
-    ids=["dotenv-sqlite", "environment", "secrets_dir-postgres"],
+    ids=["dotenv-sqlite", "environment", "secrets_dir-postgres", "redis"],
 )
 def test_every_secret_location_and_database_provides_each_role(
     render: Renders, answers: dict[str, str]
@@ -115,7 +120,11 @@ def test_every_secret_location_and_database_provides_each_role(
         **typescript_roles((frontend / "lib/server/secrets.ts").read_text()),
         **typescript_roles((frontend / "lib/auth.ts").read_text()),
     }
-    assert set(typescript) == {"lib/server/secret-source.ts", "lib/server/db.ts"}
+    assert set(typescript) == {
+        "lib/server/secret-source.ts",
+        "lib/server/db.ts",
+        "lib/server/session-store.ts",
+    }
     for path, members in typescript.items():
         source = (frontend / path).read_text()
         exported = set(re.findall(r"^export (?:async )?(?:function|const) (\w+)", source, re.M))
@@ -179,6 +188,8 @@ def files_by_value(answer: str) -> dict[str, set[str]]:
             "database",
             {"scripts/database.mjs", "{{frontend_dir}}/lib/server/db.ts", "e2e/database.py"},
         ),
+        ("session_store", {"{{frontend_dir}}/lib/server/session-store.ts", "e2e/session_store.py"}),
+        ("frontend_packages", {"{{frontend_dir}}/package-lock.json"}),
     ],
 )
 def test_each_value_of_an_answer_has_the_same_role_files(answer: str, roles: set[str]) -> None:
@@ -232,6 +243,7 @@ def include_names(path: Path) -> set[str]:
             {"summary", "read_from", "ci_step"},
         ),
         ("database", "databases", "db", {"secrets", "dependencies", "env_example"}),
+        ("session_store", "session_stores", "store", {"secrets", "dependencies", "readme_section"}),
     ],
 )
 def test_every_value_include_defines_the_same_facts(

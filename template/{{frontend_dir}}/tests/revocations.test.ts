@@ -157,10 +157,13 @@ describe("the revocation list", () => {
       data: { sessionId: phone.sessionId, expiresAt: new Date(Date.now() + 10_000) },
     });
     vi.setSystemTime(Date.now() + 60_000);
+    const before = seconds(Date.now()) - 1;
     await auth.api.signOut({ headers: phone.headers });
 
     const until = (await listed()).sessions[phone.sessionId] * 1000;
     expect(until - Date.now()).toBeGreaterThan(TOKEN_LIFETIME_SECONDS * 1000);
+    // Listed again, it is a change since then, with its later end.
+    expect((await listed(before)).sessions).toEqual({ [phone.sessionId]: until / 1000 });
     expect(laptop.sessionId).not.toBe(phone.sessionId);
   });
 
@@ -180,7 +183,7 @@ describe("the revocation list", () => {
     database.exec("COMMIT");
 
     expect(Object.keys((await listed()).sessions)).toHaveLength(100_001);
-  });
+  }, 30_000); // 100,000 rows written and read: seconds on a busy machine
 
   it("lists every session ended by a password change that revokes the others", async () => {
     const laptop = await signUp();
@@ -238,31 +241,6 @@ describe("the revocation list", () => {
     expect(Object.keys((await listed()).sessions).sort()).toEqual(
       [laptop.sessionId, phone.sessionId].sort(),
     );
-  });
-
-  it("names again, in a change list, a session listed before that ended again later", async () => {
-    const laptop = await signUp();
-    const phone = await signIn();
-    const context = await auth.$context;
-    vi.useFakeTimers({ toFake: ["Date"] });
-    await context.adapter.create({
-      model: "revokedSession",
-      data: {
-        sessionId: phone.sessionId,
-        expiresAt: new Date(Date.now() + 10_000),
-        changedAt: new Date(),
-      },
-    });
-    vi.setSystemTime(Date.now() + 60_000);
-    const since = seconds(Date.now()) - 1;
-    await auth.api.signOut({ headers: phone.headers });
-
-    const changes = await listed(since);
-    expect(Object.keys(changes.sessions)).toEqual([phone.sessionId]);
-    expect(changes.sessions[phone.sessionId] * 1000 - Date.now()).toBeGreaterThan(
-      TOKEN_LIFETIME_SECONDS * 1000,
-    );
-    expect(laptop.sessionId).not.toBe(phone.sessionId);
   });
 
   it("answers the whole list for a since that is malformed, in the future or too long ago", async () => {

@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { expect, vi } from "vitest";
+import type { SessionStore } from "../lib/auth/options.ts";
 import type { ProviderSetup } from "../lib/auth/providers/setup.ts";
 import type { Mail } from "../lib/mail/transport.ts";
 
@@ -17,11 +18,14 @@ process.env.API_JWT_SECRET ??= randomBytes(32).toString("hex");
 
 export type Mode = "off" | "optional" | "required";
 
-/** rateLimited: Better Auth's own limits on, as in production (they count per path here). */
+/**
+ * rateLimited: Better Auth's own limits on, as in production (they count per path here);
+ * sessionStore: where sessions are read first (none: the database alone).
+ */
 export async function makeSite(
   mode: Mode = "optional",
   providers: readonly ProviderSetup[] = [],
-  { rateLimited = false } = {},
+  { rateLimited = false, sessionStore = {} as SessionStore } = {},
 ) {
   vi.resetModules(); // lib/config.ts reads EMAIL_VERIFICATION once
   process.env.EMAIL_VERIFICATION = mode;
@@ -30,6 +34,7 @@ export async function makeSite(
   const mails: Mail[] = [];
   const options = authOptions({
     database: new DatabaseSync(":memory:"),
+    sessionStore,
     secret: SECRET,
     sendMail: async (mail) => {
       mails.push(mail);

@@ -1,4 +1,9 @@
-import { type BetterAuthPlugin, type GenericEndpointContext, getCurrentAdapter } from "better-auth";
+import {
+  type AuthContext,
+  type BetterAuthPlugin,
+  type GenericEndpointContext,
+  getCurrentAdapter,
+} from "better-auth";
 import {
   APIError,
   createAuthEndpoint,
@@ -72,6 +77,7 @@ interface RevokedSession {
 
 interface SessionRow {
   id: string;
+  token: string;
   userId: string;
   expiresAt: Date | string;
 }
@@ -136,6 +142,8 @@ export function revocationList(options: {
   // The requests whose user-wide sweep is recorded already, with the users swept.
   const swept = new WeakMap<object, Set<string>>();
   let lastSweep = 0;
+  // Better Auth's secondary storage, if the site has one (lib/server/session-store.ts).
+  let sessionStore: AuthContext["secondaryStorage"];
   const cache = new ListCache();
   const changeCaches = new Map<number, ListCache>();
 
@@ -145,6 +153,10 @@ export function revocationList(options: {
    * again now) stays listed as long as those tokens live.
    */
   async function record(adapter: Adapter, sessions: SessionRow[]): Promise<void> {
+    // First out of the session store (Redis), where Better Auth looks before the database: a copy
+    // left there would bring the session back. If the store cannot be reached, this throws, and
+    // the session is not ended at all rather than ended in the database only.
+    for (const session of sessions) await sessionStore?.delete(session.token);
     const now = Date.now();
     // Tokens are issued only while a session lives: one that expired long ago has none left.
     const entries = sessions
@@ -262,35 +274,38 @@ export function revocationList(options: {
         },
       },
     },
-    init: (context) => ({
-      options: {
-        databaseHooks: {
-          session: {
-            delete: {
-              // Before the session row goes, in the same transaction if there is one: if
-              // recording fails, the session is not ended (never ended at the frontend but
-              // alive at the API). Sign-out, revoke-session(s), a password change or reset, a
-              // deleted user: Better Auth ends sessions through this hook.
-              before: async (session, endpoint) => {
-                const adapter = await getCurrentAdapter(context.adapter);
-                if (!endpoint || !USER_WIDE_PATHS.has(endpoint.path)) {
-                  return record(adapter, [session]);
-                }
-                const users = swept.get(endpoint) ?? new Set<string>();
-                swept.set(endpoint, users);
-                if (users.has(session.userId)) return;
-                users.add(session.userId);
-                const kept =
-                  endpoint.path === "/revoke-other-sessions"
-                    ? endpoint.context.session?.session.id
-                    : undefined;
-                await recordAllSessionsOf(adapter, session.userId, kept);
+    init: (context) => {
+      sessionStore = context.secondaryStorage;
+      return {
+        options: {
+          databaseHooks: {
+            session: {
+              delete: {
+                // Before the session row goes, in the same transaction if there is one: if
+                // recording fails, the session is not ended (never ended at the frontend but
+                // alive at the API). Sign-out, revoke-session(s), a password change or reset, a
+                // deleted user: Better Auth ends sessions through this hook.
+                before: async (session, endpoint) => {
+                  const adapter = await getCurrentAdapter(context.adapter);
+                  if (!endpoint || !USER_WIDE_PATHS.has(endpoint.path)) {
+                    return record(adapter, [session]);
+                  }
+                  const users = swept.get(endpoint) ?? new Set<string>();
+                  swept.set(endpoint, users);
+                  if (users.has(session.userId)) return;
+                  users.add(session.userId);
+                  const kept =
+                    endpoint.path === "/revoke-other-sessions"
+                      ? endpoint.context.session?.session.id
+                      : undefined;
+                  await recordAllSessionsOf(adapter, session.userId, kept);
+                },
               },
             },
           },
         },
-      },
-    }),
+      };
+    },
     endpoints: {
       /** Server only (`auth.api.endUserSessions`): end every session of a user, e.g. a banned one. */
       endUserSessions: createAuthEndpoint.serverOnly(
@@ -319,6 +334,28 @@ export function revocationList(options: {
       ),
     },
     hooks: {
+      before: [
+        {
+          // Better Auth's sign-out clears the cookie and answers success even when the session
+          // could not be ended. With a session store, its copy goes first, here: if the store
+          // cannot be reached, the answer says so and the session stays whole (cookie included),
+          // so the person can sign out again instead of leaving a session that still works.
+          matcher: (ctx) => ctx.path === "/sign-out" && sessionStore !== undefined,
+          handler: createAuthMiddleware(async (ctx) => {
+            const { name } = ctx.context.authCookies.sessionToken;
+            const token = await ctx.getSignedCookie(name, ctx.context.secret);
+            if (!token) return;
+            try {
+              await sessionStore?.delete(token);
+            } catch (error) {
+              console.error(`revocations: a session could not be ended: ${String(error)}`);
+              throw new APIError("SERVICE_UNAVAILABLE", {
+                message: "Signing out failed for a moment: try again",
+              });
+            }
+          }),
+        },
+      ],
       after: [
         {
           // Better Auth ends the first 100 other sessions (its query limit); this ends the rest.

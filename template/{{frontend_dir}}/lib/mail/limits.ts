@@ -1,4 +1,4 @@
-import type { BetterAuthPlugin, DBAdapter } from "better-auth";
+import type { AuthContext, BetterAuthPlugin, DBAdapter } from "better-auth";
 import type { Mail } from "./transport.ts";
 
 /**
@@ -6,8 +6,9 @@ import type { Mail } from "./transport.ts";
  * requests per client, and many clients could still flood one inbox. Counted when a mail is
  * really sent, not when it is asked for: a request that sends nothing (an unknown address, an
  * address confirmed already) counts for nothing, so nobody can use up an owner's allowance
- * without putting a working link in their inbox. Counted in Better Auth's rateLimit table (every
- * instance shares it), under the key `mail:<address>`. Past the limit a mail is not sent, and
+ * without putting a working link in their inbox. Counted where Better Auth counts its own limits
+ * (every instance shares them), under the key `mail:<address>`: in the session store (Redis's
+ * atomic INCR) if the site has one, else in the rateLimit table. Past the limit a mail is not sent, and
  * the request's answer does not change (it would tell whether the address has an account).
  */
 export interface MailRule {
@@ -53,6 +54,7 @@ const ATTEMPTS = 8;
 /** The limiter: its plugin (which gives it Better Auth's database), and the check before a send. */
 export function mailLimits(rule: MailRule = MAIL_RULE) {
   let adapter: DBAdapter | undefined;
+  let sessionStore: AuthContext["secondaryStorage"];
 
   async function read(db: DBAdapter, key: string): Promise<MailWindow | null> {
     const row = await db.findOne<RateLimitRow>({
@@ -73,6 +75,10 @@ export function mailLimits(rule: MailRule = MAIL_RULE) {
     const db = adapter;
     if (!db) throw new Error("mailLimits: its plugin is not in Better Auth's plugins");
     const key = `mail:${address.trim().toLowerCase()}`;
+    if (sessionStore?.increment) {
+      // One atomic count, the window starting with the first mail (it expires with it).
+      return (await sessionStore.increment(key, rule.windowSeconds)) <= rule.max;
+    }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const previous = await read(db, key);
       const decision = decideMail(previous, now, rule);
@@ -115,6 +121,7 @@ export function mailLimits(rule: MailRule = MAIL_RULE) {
     id: "mail-limits",
     init: (context) => {
       adapter = context.adapter;
+      sessionStore = context.secondaryStorage;
     },
     // Better Auth deletes rateLimit rows older than the longest window it knows of: this rule
     // (for no path) makes it know the mail window, so an address's count lasts the whole window.
