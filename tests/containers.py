@@ -133,6 +133,13 @@ STAND_INS = (
         ('CMD ["nginx", "-g", "daemon off;"]', "STOPSIGNAL SIGQUIT"),
     ),
     StandIn(
+        "docker.io/library/redis:7",
+        "Debian bookworm's redis-server 7.0 (the official image builds 7's newest)",
+        ("redis-server",),
+        (),
+        ('CMD ["redis-server", "--protected-mode", "no"]',),
+    ),
+    StandIn(
         "docker.io/axllent/mailpit:v1.27",
         "an SMTP server on port 1025 that prints each message (aiosmtpd); no web interface on 8025",
         ("python3-aiosmtpd",),

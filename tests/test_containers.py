@@ -1,6 +1,6 @@
 """A generated project's container files, run as its README's Containers section says: the two
-images built and compose.yaml's whole shape started (PostgreSQL, migration, two frontends, the
-API, nginx with TLS, the mail catcher), then a sign-up through nginx and a call to the API with
+images built and compose.yaml's whole shape started (PostgreSQL, Redis, migration, two frontends,
+the API, nginx with TLS, the mail catcher), then a sign-up through nginx and a call to the API with
 its token, and a frontend container stopped while the site keeps working.
 
 What runs them here, and how that differs from a laptop with Docker (README, Containers):
@@ -37,7 +37,8 @@ from .containers import STAND_INS, Engine, build_stand_ins, engine_is_installed
 
 pytestmark = [pytest.mark.slow]
 
-ANSWERS = {"database": "postgres"}
+ANSWERS = {"database": "postgres", "session_store": "redis"}
+SERVICES = ("postgres", "redis", "migrate", "web-1", "web-2", "api", "nginx", "mailpit")
 RESULTS = TEMPLATE_ROOT / "test-results" / "containers"
 PASSWORD = "correct-horse-battery-staple"
 WEB, API = "https://localhost", "https://localhost:8443"
@@ -151,7 +152,7 @@ def stack(
         "services:\n"
         + "".join(
             f"  {service}:\n    cgroup_parent: {own_cgroup().rstrip('/')}/{name}\n"
-            for service in ("postgres", "migrate", "web-1", "web-2", "api", "nginx", "mailpit")
+            for service in SERVICES
         )
     )
     steps = containers_steps(project)

@@ -759,6 +759,34 @@ def test_redis_down_keeps_people_signed_in_and_restarted_empty_loses_no_session_
     )
 
 
+def test_a_redis_that_stops_answering_delays_a_session_check_by_its_timeout_not_more(
+    production: Production,
+) -> None:
+    """Redis frozen (SIGSTOP: connections stay open, nothing answers), as an overloaded or
+    partitioned server looks: a signed-in person's token fetch falls back to PostgreSQL after the
+    frontend's 500 ms command timeout, instead of hanging; thawed, everything answers at once."""
+    process = production.redis.process
+    assert process is not None
+    with production.client(address="127.0.6.3") as person:
+        assert sign_in(person, production.email).status_code == 200
+        os.kill(process.pid, signal.SIGSTOP)
+        try:
+            took = []
+            for _ in range(4):  # both instances
+                asked = time.monotonic()
+                assert person.get("/api/auth/token").status_code == 200
+                took.append(time.monotonic() - asked)
+        finally:
+            os.kill(process.pid, signal.SIGCONT)
+        assert max(took) < 3, took  # a few commands of 500 ms at most, and the rest
+        thawed = time.monotonic()
+        assert person.get("/api/auth/token").status_code == 200
+        assert time.monotonic() - thawed < 1
+    (RESULTS / "redis-frozen.json").write_text(
+        json.dumps({"token_seconds_while_frozen": [round(t, 2) for t in took]})
+    )
+
+
 def test_stopping_an_instance_mid_run_loses_no_sign_in(production: Production) -> None:
     production.instances[1].stop()
     with production.client(address="127.0.0.6") as client:  # not limited by earlier tests
