@@ -29,12 +29,16 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import copier
 import httpx
+import yaml
 from overload import NODE24_BIN, free_port, run, server
 
 ANSWERS = {"database": "postgres", "session_store": "redis"}
+# Where a signed-in browser gets its API token, in each token mode.
+TOKEN_PATHS = {"jwks": "/api/auth/token", "shared_secret": "/api/token"}
 CLIENTS = 16
 SECONDS = 20
 PASSWORD = "correct-horse-battery-staple"
@@ -91,6 +95,10 @@ def redis() -> Iterator[int]:
         process.wait(timeout=10)
 
 
+def answers(project: Path) -> dict[str, Any]:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
 def redis_cli(port: int, *args: str) -> str:
     result = subprocess.run(
         ["redis-cli", "-p", str(port), *args], capture_output=True, text=True, timeout=10
@@ -142,7 +150,9 @@ async def rate(work, clients: int, seconds: float) -> tuple[float, int]:
     return done / (time.monotonic() - started), other
 
 
-async def measure(frontend: str, log: Path, redis_port: int, seconds: float) -> list[list[str]]:
+async def measure(
+    frontend: str, token_path: str, log: Path, redis_port: int, seconds: float
+) -> tuple[list[list[str]], list[list[str]]]:
     async with client(frontend) as first:
         emails = [f"capacity-{n}@example.com" for n in range(CLIENTS)]
         for email in emails:
@@ -153,11 +163,11 @@ async def measure(frontend: str, log: Path, redis_port: int, seconds: float) -> 
             answer.raise_for_status()
         # One of each alone, counted.
         await sign_in(first, emails[0])
-        await first.get("/api/auth/token")
+        await first.get(token_path)
         costs = []
         for label, call in [
             ("a sign-in (email and password)", lambda: sign_in(first, emails[0])),
-            ("a token fetch (a signed-in session)", lambda: first.get("/api/auth/token")),
+            ("a token fetch (a signed-in session)", lambda: first.get(token_path)),
         ]:
             time.sleep(0.5)  # the log has caught up
             sql, commands = statements(log), redis_commands(redis_port)
@@ -176,7 +186,7 @@ async def measure(frontend: str, log: Path, redis_port: int, seconds: float) -> 
 
         async def token(n: int) -> int:
             sessions[n].headers["X-Forwarded-For"] = address()  # each its own limit's count
-            return (await sessions[n].get("/api/auth/token")).status_code
+            return (await sessions[n].get(token_path)).status_code
 
         tokens, refused_tokens = await rate(token, CLIENTS, seconds)
     finally:
@@ -232,7 +242,8 @@ def main() -> None:
             run(["npm", "run", "db:migrate"], project / "frontend", settings)
             run(["npm", "run", "build"], project, settings)
             with server(["npm", "run", "start:web"], project, settings, f"{frontend}/login"):
-                costs, rates = asyncio.run(measure(frontend, log, redis_port, seconds))
+                token_path = TOKEN_PATHS[answers(project).get("token_mode", "jwks")]
+                costs, rates = asyncio.run(measure(frontend, token_path, log, redis_port, seconds))
     print("### What one request costs (one alone, PostgreSQL and Redis)\n")
     print("| request | SQL statements | Redis commands |")
     print("|---|---|---|")
