@@ -81,6 +81,9 @@ def answer_sets(template_root: Path = TEMPLATE_ROOT) -> dict[str, dict[str, Any]
         if spec.get("multiselect"):  # every choice at once (none is the default)
             sets[f"{name}=all"] = {name: choice_values(spec)}
             continue
+        if spec.get("type") == "bool":  # the other value
+            sets[f"{name}={not spec['default']}"] = {name: not spec["default"]}
+            continue
         for value in choice_values(spec):
             if spec.get("default") == value:
                 continue

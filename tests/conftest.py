@@ -171,9 +171,10 @@ def generate_api_client(project: Path, env: dict[str, str], frontend_dir: str = 
     assert f"to {frontend_dir}/lib/openapi/" in generated, generated
 
 
-# The answer sets whose projects the tests install and run whole: the defaults (jwks, SQLite),
-# and shared_secret with PostgreSQL and Redis, two claims and every sign-in provider; the third (jwks,
-# secrets_dir, two providers) installs and builds its frontend.
+# The answer sets whose projects the tests install and run whole: the defaults (jwks, SQLite, two-factor
+# sign-in), and shared_secret with PostgreSQL and Redis, two claims, every sign-in provider and an
+# endpoint that requires a second factor; the third (jwks, secrets_dir, two providers, no
+# two-factor) installs and builds its frontend.
 FRONTEND_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "shared-secret-postgres-two-claims": {
@@ -187,6 +188,7 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
             "POST /api/{user_id}/projects",
             "GET /api/admin/stats [role=admin, tier=3]",
             "GET /api/billing [email_verified=true]",
+            "POST /api/{user_id}/payouts [mfa]",
         ],
         "sign_in_providers": ["github", "google", "oidc"],
         "oidc_name": "Company SSO",
@@ -198,6 +200,7 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
         "custom_claims": ["groups: list[str] = [staff]", "verified: bool = false"],
         "protected_endpoints": ["GET /api/me", "DELETE /api/{user_id}/sessions [verified=true]"],
         "sign_in_providers": ["google", "oidc"],
+        "two_factor": False,
     },
 }
 

@@ -127,9 +127,39 @@ def test_an_endpoint_may_require_a_confirmed_email_without_declaring_a_claim() -
     ]
 
 
+def test_an_endpoint_may_require_a_second_factor_beside_its_claims() -> None:
+    claims = parsed("parse_claims", ["role: str = user"])["items"]
+    short = ["POST /api/billing [mfa]", "GET /api/admin/audit [role=admin, mfa]"]
+    structured = [
+        {"method": "POST", "path": "/api/billing", "mfa": True},
+        {"method": "GET", "path": "/api/admin/audit", "require": {"role": "admin"}, "mfa": True},
+    ]
+    for endpoints in (short, structured):
+        result = parsed("parse_endpoints", endpoints, claims, True)
+        assert result["errors"] == []
+        billing, audit = result["items"]
+        assert (billing["mfa"], billing["requires"]) == (True, [])
+        assert billing["summary"] == "POST /api/billing [mfa]"
+        assert audit["mfa"] and audit["requires"][0]["shown"] == "role=admin"
+        assert audit["summary"] == "GET /api/admin/audit [role=admin, mfa]"
+    plain = parsed("parse_endpoints", ["GET /api/me"], claims, True)["items"][0]
+    assert plain["mfa"] is False
+
+
+def test_a_second_factor_cannot_be_required_without_two_factor_sign_in() -> None:
+    result = parsed("parse_endpoints", ["POST /api/billing [mfa]"], [], False)
+    assert result["errors"] == [
+        'endpoint "POST /api/billing [mfa]": [mfa] requires a second factor, which needs '
+        "two_factor: true (nobody could call it otherwise)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("endpoints", "message"),
     [
+        (["GET /api/x [mfa=yes]"], 'requires claim "mfa", which is neither a declared'),
+        (["GET /api/x [2fa]"], "or [mfa] for a second factor"),
+        ([{"method": "GET", "path": "/x", "mfa": "yes"}], "mfa must be true or false"),
         (["FETCH /api/me"], '"FETCH" is not a supported method'),
         (["GET api/me"], "the path must start with /"),
         (["GET /api/me", "get /api/me"], "duplicates"),

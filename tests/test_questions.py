@@ -208,7 +208,8 @@ def test_the_list_questions_show_their_defaults_as_yaml_a_person_writes(tmp_path
     )
     assert "> role: str = user\n" in shown, shown[-3000:]
     endpoints = "> - GET /api/me\n  - GET /api/{user_id}/tasks\n  - POST /api/{user_id}/tasks\n"
-    assert endpoints + "  - GET /api/admin/stats [role=admin]" in shown, shown[-3000:]
+    endpoints += "  - GET /api/admin/stats [role=admin]\n  - GET /api/billing [mfa]"
+    assert endpoints in shown, shown[-3000:]
     assert "['" not in shown and "'GET" not in shown, shown[-3000:]
     answers = yaml.safe_load((tmp_path / ".copier-answers.yml").read_text())
     assert answers["custom_claims"] == {"role": "str = user"}
@@ -260,9 +261,12 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
         "GET /api/{user_id}/tasks",
         "POST /api/{user_id}/tasks",
         "GET /api/admin/stats [role=admin]",
+        "GET /api/billing [mfa]",
     ]
+    assert answers["two_factor"] is True
     routes = (default_project / "backend/my_app/api/routes.py").read_text()
-    for handler in ["get_me", "get_tasks", "create_tasks", "get_admin_stats"]:
+    assert '@router.get("/api/billing", dependencies=[Depends(require_second_factor)])' in routes
+    for handler in ["get_me", "get_tasks", "create_tasks", "get_admin_stats", "get_billing"]:
         assert f"async def {handler}(" in routes
 
 

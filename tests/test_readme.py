@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
+import yaml
 
 from hooks.matrix import load_questions
 
@@ -59,7 +61,22 @@ def shown(default: Any) -> str:
     if isinstance(default, dict):
         default = [f"{name}: {value}" for name, value in default.items()]
     items = default if isinstance(default, list) else [default]
-    return ", ".join(f"`{item}`" for item in items) or "none"
+    words = [str(item).lower() if isinstance(item, bool) else str(item) for item in items]
+    return ", ".join(f"`{word}`" for word in words) or "none"
+
+
+def default_of(name: str, questions: dict[str, Any]) -> Any:
+    """A question's default as Copier gives it with the other questions' defaults: a list whose
+    items follow another answer (`{% if ... %}` lines) is rendered, then read as YAML."""
+    default = questions[name]["default"]
+    if not isinstance(default, str) or "{%" not in default:
+        return default
+    plain = {
+        other: spec["default"]
+        for other, spec in questions.items()
+        if not isinstance(spec["default"], str) or "{" not in spec["default"]
+    }
+    return yaml.safe_load(jinja2.Template(default).render(**plain))
 
 
 def test_template_readme_documents_every_question_with_its_default() -> None:
@@ -70,7 +87,7 @@ def test_template_readme_documents_every_question_with_its_default() -> None:
     assert sorted(documented) == sorted(questions)
     for name, spec in questions.items():
         if "{{" not in str(spec["default"]):
-            assert documented[name] == shown(spec["default"]), name
+            assert documented[name] == shown(default_of(name, questions)), name
 
 
 def test_the_readme_shows_a_dashboard_screenshot_of_a_generated_project() -> None:

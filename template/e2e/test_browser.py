@@ -70,10 +70,15 @@ def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
             for index in range(panels.count()):
                 panel = panels.nth(index)
                 assert panel.get_attribute("data-state") in PANEL_STATES, panel.inner_text()
-                if panel.get_attribute("data-state") == "forbidden":
-                    # A person reads which claim the endpoint needs (from the answers).
-                    requires = panel.get_attribute("data-requires")
-                    assert requires and requires in panel.inner_text(), panel.inner_text()
+                if panel.get_attribute("data-state") != "forbidden":
+                    continue
+                # A person reads which claim, or second factor, the endpoint needs.
+                requires = panel.get_attribute("data-requires")
+                if requires:
+                    assert requires in panel.inner_text(), panel.inner_text()
+                else:
+                    assert panel.get_attribute("data-second-factor") == "true"
+                    assert "second factor" in panel.inner_text(), panel.inner_text()
 
             page.click("text=Sign out")
             page.wait_for_url("**/login")
@@ -237,14 +242,14 @@ def test_a_person_ends_another_devices_session_then_changes_the_password(
             refused_after = seconds_until_refused(stack, someone.user_id, someone.token)
             assert refused_after <= REFUSED_WITHIN_SECONDS
 
-            page.fill('input[name="currentPassword"]', "not-the-password")
-            page.fill('input[name="password"]', "another-correct-horse")
+            page.fill("#currentPassword", "not-the-password")
+            page.fill("#password", "another-correct-horse")
             page.click('button:has-text("Change password")')
             expect(page.locator("#currentPassword-message")).to_have_text(
                 "This is not your current password."
             )
-            expect(page.locator('input[name="currentPassword"]')).to_be_focused()
-            page.fill('input[name="currentPassword"]', someone.password)
+            expect(page.locator("#currentPassword")).to_be_focused()
+            page.fill("#currentPassword", someone.password)
             with page.expect_navigation(url="**/sessions"):
                 page.click('button:has-text("Change password")')
             # This device goes on, in a new session; it is the only one.

@@ -31,21 +31,26 @@ export function PageTitle({ children, lead }: { children: ReactNode; lead?: Reac
   );
 }
 
-/** A labelled input with its own message, tied to it for screen readers. */
+/**
+ * A labelled input with its own message, tied to it for screen readers. Its id is its name,
+ * unless the page has two fields of that name (in two forms): then give it an `id`.
+ */
 export function Field({
   label,
   error,
   hint,
+  id,
   ...input
 }: ComponentProps<"input"> & { name: string; label: string; error?: string; hint?: string }) {
-  const messageId = `${input.name}-message`;
+  const fieldId = id ?? input.name;
+  const messageId = `${fieldId}-message`;
   return (
     <div className="space-y-1.5">
-      <label htmlFor={input.name} className="block text-sm font-medium">
+      <label htmlFor={fieldId} className="block text-sm font-medium">
         {label}
       </label>
       <input
-        id={input.name}
+        id={fieldId}
         aria-invalid={error ? true : undefined}
         aria-describedby={error || hint ? messageId : undefined}
         className="block w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 aria-invalid:border-red-600 dark:border-zinc-700 dark:bg-zinc-950 dark:aria-invalid:border-red-400"

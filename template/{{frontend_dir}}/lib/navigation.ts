@@ -3,6 +3,11 @@ export function loginUrl(returnUrl: string): string {
   return `/login?returnUrl=${encodeURIComponent(returnUrl)}`;
 }
 
+/** The second step of a sign-in with two-factor on: a code, then back to where they were. */
+export function twoFactorUrl(returnUrl: string): string {
+  return `/login/two-factor?returnUrl=${encodeURIComponent(returnUrl)}`;
+}
+
 const STAND_IN_ORIGIN = "https://this-site.invalid";
 
 /**

@@ -4,12 +4,22 @@
  *   npm run user -- end-sessions <email>            sign them out everywhere
  *   npm run user -- ban <email>                     end their sessions, refuse new ones
  *   npm run user -- unban <email>
+ * and the commands of this project's second factor (lib/auth/second-factor.ts), such as
+ *   npm run user -- reset-two-factor <email>        two-factor off, their sessions ended
  * Tokens of ended sessions are refused at the API within seconds (lib/auth/revocations.ts).
  */
 import { auth } from "../lib/auth.ts";
 import { parseClaim } from "../lib/auth/claim-values.ts";
+import { secondFactorCommands } from "../lib/auth/second-factor.ts";
 
-const USAGE = `Usage: npm run user -- grant <email> <claim>=<value> | end-sessions <email> | ban <email> | unban <email>`;
+const COMMANDS = ["grant", "end-sessions", "ban", "unban", ...Object.keys(secondFactorCommands)];
+const USAGE = `Usage: npm run user -- ${[
+  "grant <email> <claim>=<value>",
+  "end-sessions <email>",
+  "ban <email>",
+  "unban <email>",
+  ...Object.values(secondFactorCommands).map((command) => command.usage),
+].join(" | ")}`;
 
 function fail(message: string): never {
   console.error(message);
@@ -17,7 +27,7 @@ function fail(message: string): never {
 }
 
 const [command, email, assignment] = process.argv.slice(2);
-if (!command || !email || !["grant", "end-sessions", "ban", "unban"].includes(command)) {
+if (!command || !email || !COMMANDS.includes(command)) {
   fail(USAGE);
 }
 const context = await auth.$context;
@@ -38,6 +48,13 @@ if (command === "grant") {
 } else if (command === "unban") {
   await context.internalAdapter.updateUser(userId, { banned: false });
   console.log(`${email} may sign in again.`);
+} else if (command in secondFactorCommands) {
+  // A change to how they sign in: every session they have ends too.
+  const done = await secondFactorCommands[command].run(context, userId);
+  await auth.api.endUserSessions({ body: { userId } });
+  console.log(
+    `${email}: ${done}. Signed out everywhere (the API refuses their tokens within seconds).`,
+  );
 } else {
   if (command === "ban") await context.internalAdapter.updateUser(userId, { banned: true });
   await auth.api.endUserSessions({ body: { userId } });

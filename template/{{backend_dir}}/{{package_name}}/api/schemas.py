@@ -15,6 +15,8 @@ class Caller(BaseModel):
     # Whether the email was confirmed by a mailed link (Better Auth's emailVerified).
     email_verified: bool
     name: str | None
+    # How the session signed in (RFC 8176): ["pwd"], ["pwd", "otp"] after a second factor.
+    amr: list[str]
     claims: dict[str, Any]
 
     @classmethod
@@ -24,6 +26,7 @@ class Caller(BaseModel):
             email=user.email,
             email_verified=user.email_verified is True,
             name=user.name,
+            amr=list(user.amr or ()),
             claims=user.custom_claims(),
         )
 

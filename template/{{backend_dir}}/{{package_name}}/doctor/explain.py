@@ -63,6 +63,14 @@ def _when(timestamp: object) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _methods(facts: Facts) -> str:
+    """How the token's session signed in, from its `amr` claim, as a reader names it."""
+    amr = facts.payload.get("amr")
+    if isinstance(amr, list) and amr:
+        return "amr " + " ".join(str(method) for method in amr)
+    return "no amr methods"
+
+
 def _token_too_long(facts: Facts) -> str:
     return (
         f"The token is {len(facts.token)} characters; the API reads at most "
@@ -248,6 +256,11 @@ EXPLANATIONS: dict[Reason, Callable[[Facts], str]] = {
     Reason.CLAIM_NOT_GRANTED: lambda facts: (
         "The token is valid, but lacks the claim value this endpoint requires."
     ),
+    Reason.SECOND_FACTOR_REQUIRED: lambda facts: (
+        f"The token is valid, but its session signed in with {_methods(facts)} only: this "
+        "endpoint needs a second factor. Sign in again with the authenticator's code (turn "
+        "two-factor sign-in on from the sessions page first), then fetch a new token."
+    ),
 }
 
 
@@ -259,14 +272,14 @@ class Explainer:
         self._settings = settings
         self._key_algorithms = key_algorithms
 
-    def explain(self, reason: Reason, token: str, now: float) -> str:
+    def explain(self, reason: Reason, token: str, now: float | None = None) -> str:
         facts = Facts(
             token=token,
             header=_segment(token, 0),
             payload=_segment(token, 1),
             settings=self._settings,
             key_algorithms=self._key_algorithms,
-            now=now,
+            now=time.time() if now is None else now,
         )
         return EXPLANATIONS[reason](facts)
 

@@ -11,6 +11,7 @@ from fastapi.security import HTTPBearer
 from .claims import Claims
 from .errors import (
     AuthError,
+    InsufficientAuthentication,
     InsufficientScope,
     InvalidRequest,
     InvalidToken,
@@ -142,3 +143,14 @@ def require_claims(**expected: object) -> ClaimRequirement:
     among the list's items. Example: `dependencies=[Depends(require_claims(role="admin"))]`.
     """
     return ClaimRequirement(expected)
+
+
+async def require_second_factor(request: Request, user: CurrentUser) -> Claims:
+    """Only callers whose session signed in with a second factor (`amr` has "otp", "hwk" or
+    "swk"). Example: `dependencies=[Depends(require_second_factor)]`."""
+    if not user.second_factor:
+        raise _audited(request, InsufficientAuthentication(Reason.SECOND_FACTOR_REQUIRED))
+    return user
+
+
+SecondFactorUser = Annotated[Claims, Depends(require_second_factor)]

@@ -41,6 +41,7 @@ class Reason(StrEnum):
     REVOCATIONS_UNAVAILABLE = "revocations_unavailable"
     NOT_OWNER = "not_owner"
     CLAIM_NOT_GRANTED = "claim_not_granted"
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
 
 
 class AuthError(HTTPException):
@@ -81,6 +82,19 @@ class InsufficientScope(AuthError):
     status_code = status.HTTP_403_FORBIDDEN
     detail = "The access token does not allow this request"
     www_authenticate = 'Bearer error="insufficient_scope"'
+
+
+class InsufficientAuthentication(AuthError):
+    """The token is valid, but its session did not sign in the way this endpoint requires (a
+    second factor). The error code is RFC 9470's; the status stays 403, as for a missing claim: a
+    new token of the same session would not help, signing in with the second factor does."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    detail = "This request needs a session that signed in with a second factor"
+    www_authenticate = (
+        'Bearer error="insufficient_user_authentication", '
+        'error_description="Sign in with a second factor to use this endpoint"'
+    )
 
 
 class KeySourceUnavailable(AuthError):

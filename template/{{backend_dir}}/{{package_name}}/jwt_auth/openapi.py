@@ -2,7 +2,8 @@
 
 The bearer scheme comes from `BearerAuth` (an `HTTPBearer`). The claims an endpoint requires and
 its owner rule are read from its dependencies by `ProtectedRoute`, so the schema cannot disagree
-with the code: `x-required-claims`, `x-owner-parameter`, and a sentence in the description.
+with the code: `x-required-claims`, `x-owner-parameter`, `x-requires-second-factor`, and a sentence
+in the description.
 """
 
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from .claims import Claims
-from .dependencies import ClaimRequirement, require_owner
+from .dependencies import ClaimRequirement, require_owner, require_second_factor
 
 
 def dependency_calls(dependant: Dependant) -> Iterator[object]:
@@ -46,6 +47,9 @@ class ProtectedRoute(APIRoute):
         if require_owner in calls:
             extra["x-owner-parameter"] = "user_id"
             rules.append("Only the user named by `user_id` may call it.")
+        if require_second_factor in calls:
+            extra["x-requires-second-factor"] = True
+            rules.append("Requires a session that signed in with a second factor (`amr`).")
         if extra:
             self.openapi_extra = {**extra, **(self.openapi_extra or {})}
             self.description = "\n\n".join(part for part in [self.description, *rules] if part)

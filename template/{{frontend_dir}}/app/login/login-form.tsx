@@ -6,6 +6,7 @@ import { ResendVerification } from "@/components/resend-verification";
 import { EmailField, Field, FormMessage, SubmitButton, linkStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useAuthForm } from "@/lib/forms/use-auth-form";
+import { twoFactorUrl } from "@/lib/navigation";
 
 export function LoginForm({ returnUrl }: { returnUrl: string }) {
   // The address of an account whose email is not confirmed yet, once sign-in said so.
@@ -20,7 +21,13 @@ export function LoginForm({ returnUrl }: { returnUrl: string }) {
       setUnconfirmed(result.error?.code === "EMAIL_NOT_VERIFIED" ? email : undefined);
       return result;
     },
-    returnUrl,
+    // A person who turned two-factor sign-in on is asked for a code next: no session before it.
+    (data) =>
+      window.location.assign(
+        (data as { twoFactorRedirect?: boolean } | null)?.twoFactorRedirect
+          ? twoFactorUrl(returnUrl)
+          : returnUrl,
+      ),
     "Could not sign in",
   );
 

@@ -10,6 +10,7 @@ import { loginUrl } from "@/lib/navigation";
 import { SignOutButton } from "../dashboard/sign-out-button";
 import { endSession, signOutEverywhere } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
+import { SecondFactor } from "./second-factor";
 import { type SignInMethod, SignInMethods } from "./sign-in-methods";
 
 const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
@@ -122,6 +123,10 @@ export default async function SessionsPage({
           </div>
         </>
       )}
+      <SecondFactor
+        enabled={(current.user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true}
+        hasPassword={hasPassword}
+      />
       <h2 className="mb-4 text-lg font-semibold">Change your password</h2>
       <Card>
         {hasPassword ? (

@@ -1,11 +1,15 @@
 /** Better Auth's errors, in words a person understands, next to the field they are about. */
 
 export type AuthError = { code?: string; message?: string; status?: number };
-export type FieldName = "name" | "email" | "password" | "currentPassword" | "confirmPassword";
+export type FieldName =
+  "name" | "email" | "password" | "currentPassword" | "confirmPassword" | "code";
 export type FormErrors = { form?: string; fields: Partial<Record<FieldName, string>> };
 
 /** Each code Better Auth answers with, and the field it is about. */
 const ERROR_WORDS: Record<string, [FieldName, string]> = {
+  INVALID_CODE: ["code", "This code is not the one your app shows now: type its current code."],
+  CODE_ALREADY_USED: ["code", "This code was used already: wait for your app's next one."],
+  INVALID_BACKUP_CODE: ["code", "This is not one of your unused backup codes."],
   INVALID_EMAIL_OR_PASSWORD: ["password", "Wrong email or password."],
   INVALID_PASSWORD: ["currentPassword", "This is not your current password."],
   INVALID_EMAIL: ["email", "This is not an email address."],
@@ -35,9 +39,20 @@ export const NOT_SIGNED_IN_AFTER_SIGN_UP = "NOT_SIGNED_IN_AFTER_SIGN_UP";
 /** A reset link that was used already, or is too old. */
 export const INVALID_TOKEN = "INVALID_TOKEN";
 
+/** Codes about the whole form, not one field. */
+const FORM_WORDS: Record<string, string> = {
+  INVALID_TWO_FACTOR_COOKIE: "This sign-in has expired: sign in with your password again.",
+  TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE:
+    "Too many wrong codes for this sign-in: sign in with your password again.",
+  ACCOUNT_TEMPORARILY_LOCKED:
+    "Too many wrong codes: two-factor sign-in is locked for 15 minutes. Try again later.",
+};
+
 export function describeAuthError(error: AuthError, failure: string): FormErrors {
   const known = error.code ? ERROR_WORDS[error.code] : undefined;
   if (known) return { fields: { [known[0]]: known[1] } };
+  const sentence = error.code ? FORM_WORDS[error.code] : undefined;
+  if (sentence) return { form: sentence, fields: {} };
   if (error.status === 429) {
     return { form: "Too many attempts. Wait a few seconds, then try again.", fields: {} };
   }

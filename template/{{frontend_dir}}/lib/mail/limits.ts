@@ -51,8 +51,12 @@ interface RateLimitRow {
 /** Compare-and-swap rounds before a mail is refused (each loses only to another instance's count). */
 const ATTEMPTS = 8;
 
-/** The limiter: its plugin (which gives it Better Auth's database), and the check before a send. */
-export function mailLimits(rule: MailRule = MAIL_RULE) {
+/**
+ * A count per key in a window, shared by every instance: its plugin (which gives it Better Auth's
+ * database and session store), and `allow`, which counts one more unless the key is at its
+ * maximum. `id` names the plugin, `prefix` the keys (`<prefix>:<key>`).
+ */
+export function windowLimit(id: string, prefix: string, rule: MailRule) {
   let adapter: DBAdapter | undefined;
   let sessionStore: AuthContext["secondaryStorage"];
 
@@ -61,22 +65,22 @@ export function mailLimits(rule: MailRule = MAIL_RULE) {
       model: "rateLimit",
       where: [{ field: "key", value: key }],
     });
-    // lastRequest holds when this address's window began.
+    // lastRequest holds when this key's window began.
     return row ? { count: row.count, start: Number(row.lastRequest) } : null;
   }
 
   /**
-   * Whether one more mail may go to `address` now; if so, it is counted. Atomic across instances:
+   * Whether `name` may count once more now; if so, it is counted. Atomic across instances:
    * the count is written only if the row still holds what was read (a compare-and-swap), and a
    * first count only if no instance made the row first (the key is unique); the loser reads
-   * again. Two instances asked at once can never both send the last allowed mail.
+   * again. Two instances asked at once can never both take the last allowed count.
    */
-  async function allow(address: string, now = Date.now()): Promise<boolean> {
+  async function allow(name: string, now = Date.now()): Promise<boolean> {
     const db = adapter;
-    if (!db) throw new Error("mailLimits: its plugin is not in Better Auth's plugins");
-    const key = `mail:${address.trim().toLowerCase()}`;
+    if (!db) throw new Error(`${id}: its plugin is not in Better Auth's plugins`);
+    const key = `${prefix}:${name}`;
     if (sessionStore?.increment) {
-      // One atomic count, the window starting with the first mail (it expires with it).
+      // One atomic count, the window starting with the first (the key expires with it).
       return (await sessionStore.increment(key, rule.windowSeconds)) <= rule.max;
     }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -105,10 +109,28 @@ export function mailLimits(rule: MailRule = MAIL_RULE) {
       });
       if (written) return true;
     }
-    // Contention this long means a flood: not sending is the safe side.
-    console.warn(`mail: not sent to ${address}: its count kept changing (${ATTEMPTS} tries)`);
+    // Contention this long means a flood: refusing is the safe side.
+    console.warn(`${id}: refused ${key}: its count kept changing (${ATTEMPTS} tries)`);
     return false;
   }
+
+  const plugin = {
+    id,
+    init: (context) => {
+      adapter = context.adapter;
+      sessionStore = context.secondaryStorage;
+    },
+    // Better Auth deletes rateLimit rows older than the longest window it knows of: this rule
+    // (for no path) makes it know this window, so a key's count lasts the whole window.
+    rateLimit: [{ window: rule.windowSeconds, max: rule.max, pathMatcher: () => false }],
+  } satisfies BetterAuthPlugin;
+
+  return { plugin, allow };
+}
+
+/** The mail limiter: its plugin, the check before a send, and the log line of a mail not sent. */
+export function mailLimits(rule: MailRule = MAIL_RULE) {
+  const { plugin, allow } = windowLimit("mail-limits", "mail", rule);
 
   function dropped(mail: Mail): void {
     console.warn(
@@ -117,16 +139,9 @@ export function mailLimits(rule: MailRule = MAIL_RULE) {
     );
   }
 
-  const plugin = {
-    id: "mail-limits",
-    init: (context) => {
-      adapter = context.adapter;
-      sessionStore = context.secondaryStorage;
-    },
-    // Better Auth deletes rateLimit rows older than the longest window it knows of: this rule
-    // (for no path) makes it know the mail window, so an address's count lasts the whole window.
-    rateLimit: [{ window: rule.windowSeconds, max: rule.max, pathMatcher: () => false }],
-  } satisfies BetterAuthPlugin;
-
-  return { plugin, allow, dropped };
+  return {
+    plugin,
+    allow: (address: string, now?: number) => allow(address.trim().toLowerCase(), now),
+    dropped,
+  };
 }
