@@ -71,7 +71,8 @@ def choice_values(spec: dict[str, Any]) -> list[Any]:
 
 
 def answer_sets(template_root: Path = TEMPLATE_ROOT) -> dict[str, dict[str, Any]]:
-    """One set per value of every multiple-choice question, then the odd sets.
+    """One set per value of every multiple-choice question, one with every yes-or-no question
+    flipped, then the odd sets.
 
     Values that only apply in one mode (jwt_algorithm in jwks mode, secrets_dir with the
     secrets_dir location) get the answers that make them asked.
@@ -81,8 +82,7 @@ def answer_sets(template_root: Path = TEMPLATE_ROOT) -> dict[str, dict[str, Any]
         if spec.get("multiselect"):  # every choice at once (none is the default)
             sets[f"{name}=all"] = {name: choice_values(spec)}
             continue
-        if spec.get("type") == "bool":  # the other value
-            sets[f"{name}={not spec['default']}"] = {name: not spec["default"]}
+        if spec.get("type") == "bool":  # every yes-or-no question flipped at once, below
             continue
         for value in choice_values(spec):
             if spec.get("default") == value:
@@ -93,4 +93,11 @@ def answer_sets(template_root: Path = TEMPLATE_ROOT) -> dict[str, dict[str, Any]
             if name == "session_store":
                 answers["database"] = "postgres"  # Redis is asked only in front of PostgreSQL
             sets[f"{name}={value}"] = answers
+    flipped = {
+        name: not spec["default"]
+        for name, spec in load_questions(template_root).items()
+        if spec.get("type") == "bool"
+    }
+    if flipped:
+        sets["every-bool-flipped"] = flipped
     return {**sets, **ODD_SETS}

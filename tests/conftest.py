@@ -171,10 +171,10 @@ def generate_api_client(project: Path, env: dict[str, str], frontend_dir: str = 
     assert f"to {frontend_dir}/lib/openapi/" in generated, generated
 
 
-# The answer sets whose projects the tests install and run whole: the defaults (jwks, SQLite, two-factor
-# sign-in), and shared_secret with PostgreSQL and Redis, two claims, every sign-in provider and an
-# endpoint that requires a second factor; the third (jwks, secrets_dir, two providers, no
-# two-factor) installs and builds its frontend.
+# The answer sets whose projects the tests install and run whole: the defaults (jwks, SQLite,
+# two-factor sign-in, passkeys), and shared_secret with PostgreSQL and Redis, two claims, every
+# sign-in provider, two-factor sign-in and an endpoint that requires it; the third (jwks,
+# secrets_dir, two providers, neither two-factor nor passkeys) installs and builds its frontend.
 FRONTEND_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "shared-secret-postgres-two-claims": {
@@ -190,6 +190,8 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
             "GET /api/billing [email_verified=true]",
             "POST /api/{user_id}/payouts [mfa]",
         ],
+        # Passkeys' amr is the defaults' to prove: it does not depend on the token mode.
+        "passkeys": False,
         "sign_in_providers": ["github", "google", "oidc"],
         "oidc_name": "Company SSO",
     },
@@ -201,6 +203,7 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
         "protected_endpoints": ["GET /api/me", "DELETE /api/{user_id}/sessions [verified=true]"],
         "sign_in_providers": ["google", "oidc"],
         "two_factor": False,
+        "passkeys": False,
     },
 }
 

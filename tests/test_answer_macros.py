@@ -146,11 +146,11 @@ def test_an_endpoint_may_require_a_second_factor_beside_its_claims() -> None:
     assert plain["mfa"] is False
 
 
-def test_a_second_factor_cannot_be_required_without_two_factor_sign_in() -> None:
+def test_a_second_factor_cannot_be_required_without_two_factor_or_passkeys() -> None:
     result = parsed("parse_endpoints", ["POST /api/billing [mfa]"], [], False)
     assert result["errors"] == [
         'endpoint "POST /api/billing [mfa]": [mfa] requires a second factor, which needs '
-        "two_factor: true (nobody could call it otherwise)"
+        "two_factor or passkeys: true (nobody could call it otherwise)"
     ]
 
 

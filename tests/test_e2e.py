@@ -17,6 +17,7 @@ from types import ModuleType
 
 import httpx
 import pytest
+import yaml
 from playwright.sync_api import expect, sync_playwright
 
 from .conftest import TEMPLATE_ROOT, Renders, SetUpProject, lockfiles, run
@@ -61,7 +62,9 @@ def test_setup_installs_both_halves_and_creates_the_tables(
     assert setup.returncode == 0, setup.stdout[-4000:] + setup.stderr[-4000:]
     assert_installed(default_project)
     assert "created table user" in setup.stdout and "created table jwks" in setup.stdout
-    assert "Wrote the API client for 6 endpoints to frontend/lib/openapi/." in setup.stdout
+    answers = yaml.safe_load((default_project.path / ".copier-answers.yml").read_text())
+    endpoints = len(answers["protected_endpoints"]) + 2  # and /health, /ready
+    assert f"Wrote the API client for {endpoints} endpoints to frontend/lib/openapi/." in setup.stdout
     assert not (default_project.path / "backend/.env").exists()  # jwks: the API holds no secret
     private = ["frontend/.env.local", "frontend/data", "frontend/data/auth.db"]
     modes = {name: stat.S_IMODE((default_project.path / name).stat().st_mode) for name in private}

@@ -190,7 +190,8 @@ def answer_every_question_with_its_default(command: list[str], seconds: float = 
                 shown, quiet_since = shown + chunk, time.monotonic()
             elif shown.count("🎤".encode()) > asked and time.monotonic() - quiet_since > 0.3:
                 asked = shown.count("🎤".encode())
-                multiline = b"Esc then Enter" in shown[-400:]
+                # The question asked last (its 🎤 on): a multiline one ends with Esc then Enter.
+                multiline = b"Esc then Enter" in shown[shown.rfind("🎤".encode()) :]
                 os.write(terminal, b"\x1b\r" if multiline else b"\r")
     finally:
         os.close(terminal)

@@ -153,6 +153,33 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
     )
 
 
+Report = dict[str, list[dict[str, object]]]
+# Tailwind's `transition` on buttons: 150 ms, and some to spare.
+TRANSITION_MS = 400
+
+
+def shoot(page: Page, screenshots: Path, name: str, report: Report) -> None:
+    """The page as it is, in every scheme and size; axe's findings at desktop size."""
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme="dark" if scheme == "dark" else "light")
+        page.wait_for_timeout(TRANSITION_MS)  # buttons fade to the scheme's colours
+        for size, viewport in VIEWPORTS.items():
+            page.set_viewport_size(viewport)
+            page.screenshot(path=screenshots / f"{name}-{scheme}-{size}.png", full_page=True)
+            if size == "desktop":  # the checks do not depend on the width
+                report[f"{name} ({scheme})"] = axe_violations(page)
+
+
+def assert_accessible(report: Report, written_to: Path) -> None:
+    """No serious or critical finding of axe in `report` (kept as JSON at `written_to`)."""
+    written_to.write_text(json.dumps(report, indent=2))
+    serious = {
+        page: [v for v in found if v["impact"] in {"serious", "critical"}]
+        for page, found in report.items()
+    }
+    assert not any(serious.values()), serious
+
+
 def visit_every_page(
     browser: Browser, stack: Stack, signed_in: dict, scheme: str, size: str
 ) -> Iterator[tuple[str, Page]]:

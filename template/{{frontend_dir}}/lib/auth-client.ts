@@ -1,7 +1,10 @@
 "use client";
 
 import { createAuthClient } from "better-auth/react";
+import { passkeyClientPlugins } from "./passkeys-client.ts";
 import { secondFactorClientPlugins } from "./second-factor-client.ts";
 
-/** Better Auth in the browser: sign up, sign in, sign out, the session and a second factor. */
-export const authClient = createAuthClient({ plugins: secondFactorClientPlugins });
+/** Better Auth in the browser: sign up, sign in, sign out, the session, a second factor, passkeys. */
+export const authClient = createAuthClient({
+  plugins: [...secondFactorClientPlugins, ...passkeyClientPlugins],
+});

@@ -4,21 +4,26 @@
  *   npm run user -- end-sessions <email>            sign them out everywhere
  *   npm run user -- ban <email>                     end their sessions, refuse new ones
  *   npm run user -- unban <email>
- * and the commands of this project's second factor (lib/auth/second-factor.ts), such as
- *   npm run user -- reset-two-factor <email>        two-factor off, their sessions ended
+ * and the commands of this project's second factor and passkeys (lib/auth/second-factor.ts,
+ * lib/auth/passkeys.ts), which end every session of theirs too:
+ *   npm run user -- reset-two-factor <email>        two-factor sign-in off
+ *   npm run user -- remove-passkeys <email>         their passkeys removed
  * Tokens of ended sessions are refused at the API within seconds (lib/auth/revocations.ts).
  */
 import { auth } from "../lib/auth.ts";
 import { parseClaim } from "../lib/auth/claim-values.ts";
+import { passkeyCommands } from "../lib/auth/passkeys.ts";
 import { secondFactorCommands } from "../lib/auth/second-factor.ts";
 
-const COMMANDS = ["grant", "end-sessions", "ban", "unban", ...Object.keys(secondFactorCommands)];
+// The commands of this project's second factor and passkeys, by their names.
+const modeCommands = { ...secondFactorCommands, ...passkeyCommands };
+const COMMANDS = ["grant", "end-sessions", "ban", "unban", ...Object.keys(modeCommands)];
 const USAGE = `Usage: npm run user -- ${[
   "grant <email> <claim>=<value>",
   "end-sessions <email>",
   "ban <email>",
   "unban <email>",
-  ...Object.values(secondFactorCommands).map((command) => command.usage),
+  ...Object.values(modeCommands).map((command) => command.usage),
 ].join(" | ")}`;
 
 function fail(message: string): never {
@@ -48,9 +53,9 @@ if (command === "grant") {
 } else if (command === "unban") {
   await context.internalAdapter.updateUser(userId, { banned: false });
   console.log(`${email} may sign in again.`);
-} else if (command in secondFactorCommands) {
+} else if (command in modeCommands) {
   // A change to how they sign in: every session they have ends too.
-  const done = await secondFactorCommands[command].run(context, userId);
+  const done = await modeCommands[command].run(context, userId);
   await auth.api.endUserSessions({ body: { userId } });
   console.log(
     `${email}: ${done}. Signed out everywhere (the API refuses their tokens within seconds).`,

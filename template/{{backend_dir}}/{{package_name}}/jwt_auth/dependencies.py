@@ -146,8 +146,8 @@ def require_claims(**expected: object) -> ClaimRequirement:
 
 
 async def require_second_factor(request: Request, user: CurrentUser) -> Claims:
-    """Only callers whose session signed in with a second factor (`amr` has "otp", "hwk" or
-    "swk"). Example: `dependencies=[Depends(require_second_factor)]`."""
+    """Only callers whose session signed in with a second factor (`amr` has "otp", "hwk", "swk"
+    or "mfa"). Example: `dependencies=[Depends(require_second_factor)]`."""
     if not user.second_factor:
         raise _audited(request, InsufficientAuthentication(Reason.SECOND_FACTOR_REQUIRED))
     return user

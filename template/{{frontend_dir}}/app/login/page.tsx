@@ -1,4 +1,5 @@
 import { Card, PageTitle } from "@/components/ui";
+import { PasskeySignIn } from "@/components/passkey-sign-in";
 import { ProviderButtons } from "@/components/provider-buttons";
 import { providers } from "@/lib/auth";
 import { providerButtons } from "@/lib/auth/providers/setup";
@@ -38,6 +39,7 @@ export default async function LoginPage({
             returnUrl={next}
             errorPage="/login"
           />
+          <PasskeySignIn returnUrl={next} />
           <LoginForm returnUrl={next} />
         </div>
       </Card>

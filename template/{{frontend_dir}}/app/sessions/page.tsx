@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Card, PageTitle, linkStyle, secondaryButtonStyle } from "@/components/ui";
 import { auth, providers } from "@/lib/auth";
+import { describeMethods } from "@/lib/auth/authentication-methods";
 import { describeDevice } from "@/lib/devices";
 import { liveSessionsOf } from "@/lib/auth/sessions";
 import { describeProviderError } from "@/lib/forms/provider-errors";
@@ -10,6 +11,7 @@ import { loginUrl } from "@/lib/navigation";
 import { SignOutButton } from "../dashboard/sign-out-button";
 import { endSession, signOutEverywhere } from "./actions";
 import { ChangePasswordForm } from "./change-password-form";
+import { Passkeys } from "./passkeys";
 import { SecondFactor } from "./second-factor";
 import { type SignInMethod, SignInMethods } from "./sign-in-methods";
 
@@ -79,7 +81,8 @@ export default async function SessionsPage({
                       )}
                     </p>
                     <p className="text-sm text-zinc-600 dark:text-zinc-400">
-                      {session.ipAddress || "Address unknown"} · signed in{" "}
+                      {session.ipAddress || "Address unknown"} · signed in with{" "}
+                      {describeMethods(session.amr)} on{" "}
                       <time dateTime={new Date(session.createdAt).toISOString()}>
                         {when.format(new Date(session.createdAt))}
                       </time>
@@ -123,6 +126,7 @@ export default async function SessionsPage({
           </div>
         </>
       )}
+      <Passkeys />
       <SecondFactor
         enabled={(current.user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true}
         hasPassword={hasPassword}

@@ -2,11 +2,12 @@ import type { BetterAuthPlugin } from "better-auth";
 
 /**
  * How each session signed in, as RFC 8176 `amr` values: "pwd" (a password), "otp" (a one-time
- * code: the authenticator's, or a backup code). The token carries them (`amr`), and the API lets an
+ * code: the authenticator's, or a backup code), "swk" and "mfa" (a passkey that verified the
+ * person: a key and a PIN or biometrics). The token carries them (`amr`), and the API lets an
  * endpoint require a second factor ([mfa]). Kept on the session row (`amr`, space-separated),
  * set by the server when the session is made: never by what a client sends.
  */
-export type AuthenticationMethod = "pwd" | "otp";
+export type AuthenticationMethod = "pwd" | "otp" | "swk" | "mfa";
 
 /** What a sign-in on each path proves. A path not named here proves none that we know of. */
 const SIGN_IN: Record<string, readonly AuthenticationMethod[]> = {
@@ -14,6 +15,8 @@ const SIGN_IN: Record<string, readonly AuthenticationMethod[]> = {
   // A second factor follows the password (the only sign-in the two-factor plugin challenges).
   "/two-factor/verify-totp": ["pwd", "otp"],
   "/two-factor/verify-backup-code": ["pwd", "otp"],
+  // A passkey is refused unless its authenticator verified the person (lib/auth/passkeys.ts).
+  "/passkey/verify-authentication": ["swk", "mfa"],
 };
 
 /** What a signed-in person proves on each path, when Better Auth replaces their session. */
@@ -32,6 +35,15 @@ const WITHIN_SESSION: Record<string, readonly AuthenticationMethod[]> = {
 export function methodsOf(path: string | undefined, replaced?: readonly string[]): string[] {
   const table = replaced ? WITHIN_SESSION : SIGN_IN;
   return [...new Set([...(replaced ?? []), ...((path && table[path]) || [])])];
+}
+
+/** How a session signed in, as its sessions page line says it. */
+export function describeMethods(stored: unknown): string {
+  const methods = readMethods(stored);
+  if (methods.includes("swk")) return "a passkey";
+  if (methods.includes("pwd") && methods.includes("otp")) return "a password and a code";
+  if (methods.includes("pwd")) return "a password";
+  return "a sign-in provider or a mailed link";
 }
 
 /** The stored form of a session's methods, and back. */

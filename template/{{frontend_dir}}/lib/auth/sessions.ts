@@ -12,6 +12,8 @@ export interface LiveSession {
   updatedAt: Date;
   ipAddress?: string | null;
   userAgent?: string | null;
+  /** How it signed in (lib/auth/authentication-methods.ts). */
+  amr?: string | null;
 }
 
 /** Every live session of a user, however many (Better Auth's own list stops at 100). */
