@@ -154,15 +154,14 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
 
 
 Report = dict[str, list[dict[str, object]]]
-# Tailwind's `transition` on buttons: 150 ms, and some to spare.
-TRANSITION_MS = 400
 
 
 def shoot(page: Page, screenshots: Path, name: str, report: Report) -> None:
     """The page as it is, in every scheme and size; axe's findings at desktop size."""
     for scheme in SCHEMES:
         page.emulate_media(color_scheme="dark" if scheme == "dark" else "light")
-        page.wait_for_timeout(TRANSITION_MS)  # buttons fade to the scheme's colours
+        # Buttons fade to the scheme's colours (Tailwind's `transition`): until they are there.
+        page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
         for size, viewport in VIEWPORTS.items():
             page.set_viewport_size(viewport)
             page.screenshot(path=screenshots / f"{name}-{scheme}-{size}.png", full_page=True)
