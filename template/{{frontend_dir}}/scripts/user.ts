@@ -1,6 +1,7 @@
 /**
  * The owner's command for one account:
- *   npm run user -- grant <email> <claim>=<value>   set a custom claim (in their next token)
+ *   npm run user -- grant <email> <claim>=<value>   set a custom claim (tokens made before are
+ *                                                   refused at the API within seconds)
  *   npm run user -- end-sessions <email>            sign them out everywhere
  *   npm run user -- ban <email>                     end their sessions, refuse new ones
  *   npm run user -- unban <email>
@@ -43,12 +44,10 @@ const userId = found.user.id;
 if (command === "grant") {
   const claim = parseClaim(assignment);
   if ("error" in claim) fail(claim.error);
-  await context.internalAdapter.updateUser(userId, { [claim.name]: claim.value });
+  await auth.api.changeClaims({ body: { userId, claims: { [claim.name]: claim.value } } });
   console.log(
-    `${email}: ${claim.name} = ${JSON.stringify(claim.value)} from their next API token on.` +
-      " Tokens issued before keep the old value until they expire; to take a claim away at" +
-      " once, also run: npm run user -- end-sessions " +
-      email,
+    `${email}: ${claim.name} = ${JSON.stringify(claim.value)}. The API refuses their tokens` +
+      " made before within seconds, and their browser fetches new ones: they stay signed in.",
   );
 } else if (command === "unban") {
   await context.internalAdapter.updateUser(userId, { banned: false });

@@ -27,7 +27,11 @@ async function makeAuth() {
     secret: "a-test-secret-that-is-long-enough-for-better-auth-1234567890",
     database,
     emailAndPassword: { enabled: true },
-    user: { deleteUser: { enabled: true } },
+    user: {
+      deleteUser: { enabled: true },
+      // A claim as lib/auth/claims.ts declares one: set by the server only.
+      additionalFields: { role: { type: "string", required: false, input: false } as const },
+    },
     plugins: [
       revocationList({
         sign: async (_ctx, payload) => JSON.stringify(payload),
@@ -283,7 +287,7 @@ describe("the revocation list", () => {
     expect(new Set(answers.map((answer) => answer.since))).toEqual(
       new Set([step - CHANGES_STEP_SECONDS]),
     );
-    expect(reads).toHaveBeenCalledTimes(1);
+    expect(reads).toHaveBeenCalledTimes(2); // once each: ended sessions, changed claims
   });
 
   it("lists every session of a deleted user", async () => {
@@ -294,6 +298,85 @@ describe("the revocation list", () => {
     expect(Object.keys((await listed()).sessions).sort()).toEqual(
       [laptop.sessionId, phone.sessionId].sort(),
     );
+  });
+});
+
+describe("a change of claims", () => {
+  type Row = { role: string | null; claimsVersion: number | null };
+  const userRow = (id: string) =>
+    database.prepare('SELECT "role", "claimsVersion" FROM "user" WHERE "id" = ?').get(id) as Row;
+  const change = (userId: string, role: string | null) =>
+    auth.api.changeClaims({ body: { userId, claims: { role } } });
+
+  it("sets the claims and raises the version in one write, and lists the version until every older token has expired", async () => {
+    const { userId } = await signUp();
+    expect(userRow(userId)).toEqual({ role: null, claimsVersion: 0 });
+
+    expect(await change(userId, "admin")).toEqual({ claimsVersion: 1 });
+    expect(userRow(userId)).toEqual({ role: "admin", claimsVersion: 1 });
+    const { changedClaims } = await listed();
+    expect(Object.keys(changedClaims)).toEqual([userId]);
+    expect(changedClaims[userId].version).toBe(1);
+    const until = changedClaims[userId].until * 1000;
+    expect(until - Date.now()).toBeGreaterThan(TOKEN_LIFETIME_SECONDS * 1000);
+
+    await change(userId, null);
+    expect(userRow(userId)).toEqual({ role: null, claimsVersion: 2 });
+    await new Promise((done) => setTimeout(done, REBUILD_LIST_MS)); // the list built last is reused
+    expect((await listed()).changedClaims[userId].version).toBe(2);
+
+    vi.useFakeTimers({ now: until + 60_000 + 1000, toFake: ["Date"] });
+    expect((await listed()).changedClaims).toEqual({});
+  });
+
+  it("is in the change list since a moment before it, and not since after it", async () => {
+    const { userId } = await signUp();
+    const before = seconds(Date.now()) - 1;
+    await change(userId, "admin");
+    expect((await listed(before)).changedClaims[userId]?.version).toBe(1);
+
+    vi.useFakeTimers({ now: Date.now() + 20_000, toFake: ["Date"] });
+    expect((await listed(seconds(Date.now()) - 5)).changedClaims).toEqual({});
+  });
+
+  it("gives changes made at once versions of their own, and the list the highest", async () => {
+    const { userId } = await signUp();
+    const answers = await Promise.all([
+      change(userId, "a"),
+      change(userId, "b"),
+      change(userId, "c"),
+    ]);
+    expect(answers.map((answer) => answer.claimsVersion).sort()).toEqual([1, 2, 3]);
+    expect(userRow(userId).claimsVersion).toBe(3);
+    expect((await listed()).changedClaims[userId].version).toBe(3);
+  });
+
+  it("counts from 0 for a user from before claims versions", async () => {
+    const { userId } = await signUp();
+    database.prepare('UPDATE "user" SET "claimsVersion" = NULL WHERE "id" = ?').run(userId);
+    expect(await change(userId, "admin")).toEqual({ claimsVersion: 1 });
+  });
+
+  it("refuses an unknown user and records nothing", async () => {
+    await expect(change("nobody", "admin")).rejects.toMatchObject({ statusCode: 404 });
+    expect((await listed()).changedClaims).toEqual({});
+  });
+
+  it("cannot be asked for over HTTP, nor can a person set their own claims or version", async () => {
+    const { headers, userId } = await signUp();
+    const request = (path: string, body: object) =>
+      auth.handler(
+        new Request(`http://localhost:3000/api/auth${path}`, {
+          method: "POST",
+          headers: { ...Object.fromEntries(headers), "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const asked = await request("/change-claims", { userId, claims: { role: "admin" } });
+    expect(asked.status).toBe(404);
+    const updated = await request("/update-user", { role: "admin", claimsVersion: 99 });
+    expect(updated.status).toBe(400);
+    expect(userRow(userId)).toEqual({ role: null, claimsVersion: 0 });
   });
 });
 

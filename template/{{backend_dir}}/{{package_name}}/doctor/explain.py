@@ -245,6 +245,11 @@ EXPLANATIONS: dict[Reason, Callable[[Facts], str]] = {
         "revoked, or ended by a password change or a deleted user. Its tokens are refused; sign "
         "in again for a new session."
     ),
+    Reason.CLAIMS_CHANGED: lambda facts: (
+        f"The user's claims changed after this token was made (its claims_version is "
+        f"{json.dumps(facts.payload.get('claims_version', 0))}): a role granted or taken away. "
+        "The session goes on: fetch a new token, which carries the new claims."
+    ),
     Reason.REVOCATIONS_UNAVAILABLE: lambda facts: (
         "The API has no fresh revocation list (REVOCATIONS_URL did not answer with a valid one "
         "for REVOCATIONS_MAX_STALE_SECONDS) and REVOCATIONS_WHEN_STALE is refuse: is the "

@@ -38,6 +38,7 @@ class Reason(StrEnum):
     TOKEN_TYPE = "token_type"  # noqa: S105 (a reason code)
     INVALID = "invalid"
     REVOKED = "revoked"
+    CLAIMS_CHANGED = "claims_changed"
     REVOCATIONS_UNAVAILABLE = "revocations_unavailable"
     NOT_OWNER = "not_owner"
     CLAIM_NOT_GRANTED = "claim_not_granted"
@@ -75,6 +76,19 @@ class InvalidToken(AuthError):
     detail = "The access token is invalid or expired"
     www_authenticate = (
         'Bearer error="invalid_token", error_description="The access token is invalid or expired"'
+    )
+
+
+class StaleClaims(InvalidToken):
+    """The token's session goes on, but the user's claims changed after it was issued (a role
+    granted or taken away): a new token of the same session carries the new ones. Still a 401
+    `invalid_token` (RFC 6750), which clients answer by fetching a new token; the description says
+    that this one will do, without signing in again."""
+
+    detail = "The access token's claims have changed: fetch a new token"
+    www_authenticate = (
+        'Bearer error="invalid_token", '
+        'error_description="The claims have changed: fetch a new token"'
     )
 
 

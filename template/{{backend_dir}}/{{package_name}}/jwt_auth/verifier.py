@@ -106,7 +106,7 @@ class TokenVerifier:
         if self.revocations is not None:
             # After the cache: a session that ends takes its cached tokens with it.
             await self.revocations.refresh_if_stale()
-            self.revocations.list.check(claims.sid)
+            self.revocations.list.check(claims.sid, claims.sub, claims.claims_version)
         return claims
 
     async def _verified_claims(self, token: str) -> Claims:

@@ -2,6 +2,7 @@ import {
   type AuthContext,
   type BetterAuthPlugin,
   type GenericEndpointContext,
+  type User,
   getCurrentAdapter,
 } from "better-auth";
 import {
@@ -13,12 +14,19 @@ import {
 import { type Where, everyRow } from "./every-row.ts";
 
 /**
- * The revocation list: the sessions that ended before they expired, kept in Better Auth's own
- * database (every `next start` instance sees the same list) for as long as a token of theirs
- * could still be valid. The API fetches it, signed, from /api/auth/revocations and refuses those
+ * The revocation list: the sessions that ended before they expired, and the users whose claims
+ * changed, kept in Better Auth's own database (every `next start` instance sees the same list)
+ * for as long as a token of theirs could still be valid. The API fetches it, signed, from /api/auth/revocations and refuses those
  * sessions' tokens within seconds: the whole list once, then every few seconds only what changed
  * since (`?since=<the list's "through">`), so a poll that finds nothing new costs one indexed
  * query and a small signature, however long the list is.
+ *
+ * A change of claims (`auth.api.changeClaims`: a role granted or taken away) raises the user's
+ * `claimsVersion` in the same write as the claims, and every token carries the version it was made
+ * with (`claims_version`, lib/auth/claims.ts): the API refuses a token whose version is below the
+ * listed one, and the client fetches a new token of the same session, which carries the new
+ * claims. A version, not a time: tokens' `iat` has whole seconds, so "issued before the change"
+ * cannot be told apart from "issued in the same second after it".
  */
 
 /** The JWS `typ` of a list: the API's access-token check refuses it, so a list is never a token. */
@@ -60,6 +68,14 @@ export interface RevocationListPayload {
   through: number;
   since?: number;
   sessions: Record<string, number>;
+  /** By user id: the lowest claims version still accepted, and until when it matters. */
+  changedClaims: Record<string, ChangedClaims>;
+}
+
+/** A user's tokens with a lower `claims_version` are refused until `until` (epoch seconds). */
+export interface ChangedClaims {
+  version: number;
+  until: number;
 }
 
 /** Signs a list with the key the API already trusts (this token mode's, lib/auth/token-plugins.ts). */
@@ -75,6 +91,13 @@ interface RevokedSession {
   changedAt?: Date | null;
 }
 
+interface ClaimsChange {
+  userId: string;
+  version: number;
+  expiresAt: Date;
+  changedAt: Date;
+}
+
 interface SessionRow {
   id: string;
   token: string;
@@ -83,6 +106,9 @@ interface SessionRow {
 }
 
 const MODEL = "revokedSession";
+const CLAIMS_MODEL = "claimsChange";
+/** The user field that goes up by one with every change of their claims. */
+export const CLAIMS_VERSION_FIELD = "claimsVersion";
 
 /**
  * Endpoints that end every session of a user (but the caller's, for revoke-other-sessions).
@@ -192,6 +218,43 @@ export function revocationList(options: {
     }
   }
 
+  /**
+   * Record that the user's tokens below `version` are refused, until every token made before now
+   * has expired. A user listed already keeps the higher version (two changes at once may record
+   * in either order).
+   */
+  async function recordClaimsChange(adapter: Adapter, userId: string, version: number) {
+    const now = Date.now();
+    const entry = { version, expiresAt: new Date(now + entryLifetimeMs), changedAt: new Date(now) };
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const known = await adapter.findOne<ClaimsChange>({
+        model: CLAIMS_MODEL,
+        where: [{ field: "userId", value: userId }],
+      });
+      if (known && Number(known.version) >= version) return;
+      if (known) {
+        const written = await adapter.update<ClaimsChange>({
+          model: CLAIMS_MODEL,
+          where: [
+            { field: "userId", value: userId },
+            { field: "version", value: known.version },
+          ],
+          update: entry,
+        });
+        if (written) return;
+      } else {
+        try {
+          await adapter.create<ClaimsChange>({ model: CLAIMS_MODEL, data: { userId, ...entry } });
+          return;
+        } catch (error) {
+          // Another change made the row first (userId is unique): read it again.
+          if (attempt === 3) throw error;
+        }
+      }
+    }
+    throw new Error(`revocations: the claims change of ${userId} could not be recorded`);
+  }
+
   /** Every session of this user but `kept`. */
   function sessionsOf(adapter: Adapter, userId: string, kept?: string): Promise<SessionRow[]> {
     const where: Where = [{ field: "userId", value: userId }];
@@ -212,30 +275,49 @@ export function revocationList(options: {
     const now = new Date();
     if (since === undefined && now.getTime() - lastSweep > SWEEP_INTERVAL_MS) {
       lastSweep = now.getTime();
-      await ctx.context.adapter.deleteMany({
-        model: MODEL,
-        where: [{ field: "expiresAt", operator: "lte", value: now }],
-      });
+      for (const model of [MODEL, CLAIMS_MODEL]) {
+        await ctx.context.adapter.deleteMany({
+          model,
+          where: [{ field: "expiresAt", operator: "lte", value: now }],
+        });
+      }
     }
     const inForce: Where = [{ field: "expiresAt", operator: "gt", value: now }];
     let rows: RevokedSession[] | undefined;
+    let changes: ClaimsChange[] | undefined;
     if (since !== undefined) {
       // Unsorted, so the database reads the changedAt index, not every row in id order; past
       // MAX_CHANGES rows (a mass sign-out), the whole list is the smaller answer to build.
-      rows = await ctx.context.adapter.findMany<RevokedSession>({
-        model: MODEL,
-        where: [...inForce, { field: "changedAt", operator: "gt", value: new Date(since * 1000) }],
-        limit: MAX_CHANGES,
-      });
-      if (rows.length === MAX_CHANGES) return buildList(ctx);
+      const changedSince: Where = [
+        ...inForce,
+        { field: "changedAt", operator: "gt", value: new Date(since * 1000) },
+      ];
+      const [ended, changed] = await Promise.all(
+        [MODEL, CLAIMS_MODEL].map((model) =>
+          ctx.context.adapter.findMany({ model, where: changedSince, limit: MAX_CHANGES }),
+        ),
+      );
+      if (ended.length === MAX_CHANGES || changed.length === MAX_CHANGES) return buildList(ctx);
+      rows = ended as RevokedSession[];
+      changes = changed as ClaimsChange[];
     }
     rows ??= await everyRow<RevokedSession>(ctx.context.adapter, MODEL, inForce);
+    changes ??= await everyRow<ClaimsChange>(ctx.context.adapter, CLAIMS_MODEL, inForce);
     const iat = Math.floor(now.getTime() / 1000);
     const sessions = Object.fromEntries(
       rows.map((row) => [row.sessionId, Math.ceil(new Date(row.expiresAt).getTime() / 1000)]),
     );
+    const changedClaims = Object.fromEntries(
+      changes.map((row) => [
+        row.userId,
+        {
+          version: Number(row.version),
+          until: Math.ceil(new Date(row.expiresAt).getTime() / 1000),
+        },
+      ]),
+    );
     const through = iat - COMMITTED_SECONDS;
-    const payload = { iat, exp: iat + LIST_LIFETIME_SECONDS, through, sessions };
+    const payload = { iat, exp: iat + LIST_LIFETIME_SECONDS, through, sessions, changedClaims };
     return options.sign(ctx, since === undefined ? payload : { ...payload, since });
   }
 
@@ -271,6 +353,25 @@ export function revocationList(options: {
           sessionId: { type: "string", required: true, unique: true },
           expiresAt: { type: "date", required: true, index: true },
           changedAt: { type: "date", required: false, index: true },
+        },
+      },
+      [CLAIMS_MODEL]: {
+        fields: {
+          userId: { type: "string", required: true, unique: true },
+          version: { type: "number", required: true },
+          expiresAt: { type: "date", required: true, index: true },
+          changedAt: { type: "date", required: true, index: true },
+        },
+      },
+      user: {
+        fields: {
+          // Set by the server only (input: false), in the same write as the claims it counts.
+          [CLAIMS_VERSION_FIELD]: {
+            type: "number",
+            required: false,
+            input: false,
+            defaultValue: 0,
+          },
         },
       },
     },
@@ -319,6 +420,50 @@ export function revocationList(options: {
           await recordAllSessionsOf(adapter, userId);
           await ctx.context.internalAdapter.deleteUserSessions(userId);
           return ctx.json({ ended: true });
+        },
+      ),
+      /**
+       * Server only (`auth.api.changeClaims`): set some of a user's claims (fields with
+       * `input: false`), and have the API refuse their tokens made before, within seconds. Their
+       * sessions go on: the next token of each carries the new claims.
+       */
+      changeClaims: createAuthEndpoint.serverOnly(
+        {
+          method: "POST",
+          metadata: {
+            $Infer: { body: {} as { userId: string; claims: Record<string, unknown> } },
+          },
+        },
+        async (ctx) => {
+          const { userId, claims } = (ctx.body ?? {}) as { userId?: unknown; claims?: unknown };
+          if (typeof userId !== "string" || typeof claims !== "object" || claims === null) {
+            throw new APIError("BAD_REQUEST", {
+              message: "userId: the user; claims: the fields to set, by name",
+            });
+          }
+          const user = await ctx.context.adapter.transaction(async (trx) => {
+            // A user from before claims versions has none yet: 0, so that adding one is atomic.
+            await trx.updateMany({
+              model: "user",
+              where: [
+                { field: "id", value: userId },
+                { field: CLAIMS_VERSION_FIELD, value: null },
+              ],
+              update: { [CLAIMS_VERSION_FIELD]: 0 },
+            });
+            const changed = await trx.incrementOne<User & Record<string, unknown>>({
+              model: "user",
+              where: [{ field: "id", value: userId }],
+              increment: { [CLAIMS_VERSION_FIELD]: 1 },
+              set: { ...claims, updatedAt: new Date() },
+            });
+            if (!changed) throw new APIError("NOT_FOUND", { message: "No such user" });
+            await recordClaimsChange(trx, userId, Number(changed[CLAIMS_VERSION_FIELD]));
+            return changed;
+          });
+          // The copies of their sessions in the session store carry the user too.
+          await ctx.context.internalAdapter.refreshUserSessions(user);
+          return ctx.json({ claimsVersion: Number(user[CLAIMS_VERSION_FIELD]) });
         },
       ),
       getRevocationList: createAuthEndpoint(
