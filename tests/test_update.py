@@ -327,18 +327,45 @@ def update_answer(project: Path, answer: str) -> None:
     git(project, "commit", "-qm", f"Answer {answer}")
 
 
-def assert_api_and_vitest_pass(project: Path, env: dict[str, str]) -> None:
-    # The fast tier: the slow tests depend on the token mode only, and test_matrix runs them.
-    assert "passed" in npm_run(project, "test:api", env, "--", "-m", "not slow")
-    vitest = re.sub(r"\x1b\[[0-9;]*m", "", npm_run(project, "test:web", env))
-    assert re.search(r"Tests\s+\d+ passed", vitest), vitest[-2000:]
+def assert_the_changed_parts_pass(
+    project: Path, env: dict[str, str], api_tests: list[str], web_tests: list[str]
+) -> None:
+    """After a changed answer: both halves' type checkers over every file (mypy --strict, tsc: a
+    file left from the old answer, or one the new answer needs and the update did not bring,
+    fails here), and the tests of what the answer changes. The whole suites of every answer run
+    elsewhere, on fresh renders: the backend's in test_matrix, both halves' and the end-to-end
+    suite on set-up projects in test_e2e."""
+    pytest = [".venv/bin/python", "-m", "pytest", "-m", "not slow", *api_tests]
+    for command, folder in [
+        ([".venv/bin/python", "-m", "mypy"], "backend"),
+        *([(pytest, "backend")] if api_tests else []),
+        (["npm", "run", "typecheck"], "frontend"),
+        *([(["npx", "vitest", "run", *web_tests], "frontend")] if web_tests else []),
+    ]:
+        result = run(command, project / folder, env=env, timeout=900)
+        assert result.returncode == 0, f"{command}:\n{result.stdout[-4000:]}{result.stderr[-3000:]}"
+    if web_tests:
+        vitest = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+        assert re.search(rf"Test Files\s+{len(web_tests)} passed", vitest), vitest[-2000:]
+
+
+# What a token mode and a secret's location change, in each half.
+TOKEN_MODE_API_TESTS = [
+    "tests/test_token_mode.py",
+    "tests/test_key_settings.py",
+    "tests/test_mode_cli.py",
+]
+TOKEN_MODE_WEB_TESTS = ["tests/token-mode.test.ts", "tests/claims.test.ts", "tests/secrets.test.ts"]
+SECRETS_API_TESTS = ["tests/test_secret_source.py", "tests/test_settings.py"]
+SECRETS_WEB_TESTS = ["tests/secrets.test.ts"]
 
 
 def test_changing_token_mode_both_ways_keeps_the_project_working(
     tmp_path: Path, released_template: Path, setup_env: dict[str, str]
 ) -> None:
     """jwks to shared_secret: the update renders the new code and leaves the env files alone;
-    setup adds API_JWT_SECRET to both, the same, and the API's tests and vitest pass. Then back."""
+    setup adds API_JWT_SECRET to both, the same, and both halves type-check and pass the tests of
+    the token mode and the secrets. Then back."""
     project = generated(tmp_path, released_template, "v0.2.0")
     env = setup_env
     frontend_env, backend_env = project / "frontend/.env.local", project / "backend/.env"
@@ -354,12 +381,13 @@ def test_changing_token_mode_both_ways_keeps_the_project_working(
     shared = env_value(backend_env, "API_JWT_SECRET")
     assert shared and len(shared) == 64 and env_value(frontend_env, "API_JWT_SECRET") == shared
     assert env_value(frontend_env, "BETTER_AUTH_SECRET") == auth_secret  # never changed
-    assert_api_and_vitest_pass(project, env)
+    assert_the_changed_parts_pass(project, env, TOKEN_MODE_API_TESTS, TOKEN_MODE_WEB_TESTS)
 
     update_answer(project, "token_mode=jwks")
     assert "setup: added" not in npm_run(project, "setup", env)
     assert env_value(frontend_env, "BETTER_AUTH_SECRET") == auth_secret
-    assert_api_and_vitest_pass(project, env)
+    jwks_web_tests = [*TOKEN_MODE_WEB_TESTS, "tests/signing-keys.test.ts"]
+    assert_the_changed_parts_pass(project, env, TOKEN_MODE_API_TESTS, jwks_web_tests)
 
 
 def test_setup_dev_and_test_refuse_while_an_update_left_conflicts(
@@ -398,7 +426,7 @@ def test_changing_secret_location_to_secrets_dir_and_back_keeps_the_project_work
     in_secrets_dir = {**env, "SECRETS_DIR": str(secrets_dir)}
     assert "setup: added" not in npm_run(project, "setup", in_secrets_dir)
     assert not env_local.exists(), "setup writes no env file in secrets_dir mode"
-    assert_api_and_vitest_pass(project, in_secrets_dir)
+    assert_the_changed_parts_pass(project, in_secrets_dir, SECRETS_API_TESTS, SECRETS_WEB_TESTS)
 
     update_answer(project, "secret_location=dotenv")
     refused = run(["npm", "run", "setup"], project, env=env)
@@ -408,7 +436,7 @@ def test_changing_secret_location_to_secrets_dir_and_back_keeps_the_project_work
     env_local.write_text(f"BETTER_AUTH_SECRET={secret}\n")
     npm_run(project, "setup", env)
     assert env_value(env_local, "BETTER_AUTH_SECRET") == secret
-    assert_api_and_vitest_pass(project, env)
+    assert_the_changed_parts_pass(project, env, SECRETS_API_TESTS, SECRETS_WEB_TESTS)
 
 
 @pytest.mark.slow
@@ -442,7 +470,7 @@ def test_changing_the_database_to_postgres_keeps_the_project_working(
     tmp_path: Path, released_template: Path, setup_env: dict[str, str]
 ) -> None:
     """sqlite to postgres: setup adds DATABASE_URL to .env.local and migrates the new database;
-    the API's fast tier and vitest pass, and a person signs up through the real stack on
+    both halves type-check, and a person signs up through the real stack on
     PostgreSQL and the API reads their token (one test of the end-to-end suite: the whole suite
     runs on a fresh PostgreSQL project in test_e2e)."""
     project = generated(tmp_path, released_template, "v0.2.0")
@@ -455,7 +483,8 @@ def test_changing_the_database_to_postgres_keeps_the_project_working(
         assert "setup: added DATABASE_URL to frontend/.env.local" in setup
         assert "created table jwks" in setup
         assert env_value(env_local, "DATABASE_URL") == "postgres://postgres@127.0.0.1:5432/my_app"
-        assert_api_and_vitest_pass(project, {**env, "DATABASE_URL": database_url})
+        # The database's own test is the end-to-end request below, on the built site.
+        assert_the_changed_parts_pass(project, {**env, "DATABASE_URL": database_url}, [], [])
     one_request = "test_api_sees_the_tokens_claims_with_their_declared_types"
     served = npm_run(project, "test:e2e", env, "--", "e2e/test_api.py", "-k", one_request)
     assert re.search(r"^=+ 1 passed, \d+ deselected in ", served, re.MULTILINE), served[-3000:]
