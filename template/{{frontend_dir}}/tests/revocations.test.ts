@@ -357,6 +357,22 @@ describe("a change of claims", () => {
     expect(await change(userId, "admin")).toEqual({ claimsVersion: 1 });
   });
 
+  it("sets only claims (fields the server alone sets), never the version, the email or the id", async () => {
+    const { userId } = await signUp();
+    for (const claims of [
+      { claimsVersion: 9 },
+      { email: "x@example.com" },
+      { id: "x" },
+      { nope: 1 },
+    ]) {
+      await expect(auth.api.changeClaims({ body: { userId, claims } })).rejects.toMatchObject({
+        statusCode: 400,
+      });
+    }
+    expect(userRow(userId)).toEqual({ role: null, claimsVersion: 0 });
+    expect((await listed()).changedClaims).toEqual({});
+  });
+
   it("refuses an unknown user and records nothing", async () => {
     await expect(change("nobody", "admin")).rejects.toMatchObject({ statusCode: 404 });
     expect((await listed()).changedClaims).toEqual({});

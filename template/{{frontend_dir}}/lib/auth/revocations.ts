@@ -441,6 +441,17 @@ export function revocationList(options: {
               message: "userId: the user; claims: the fields to set, by name",
             });
           }
+          // Only the user's own fields that the server alone sets (input: false), never the
+          // version itself: a claim, not the email or the id.
+          const fields: Record<string, { input?: boolean }> = ctx.context.tables.user.fields;
+          const refused = Object.keys(claims).filter(
+            (name) => name === CLAIMS_VERSION_FIELD || fields[name]?.input !== false,
+          );
+          if (refused.length) {
+            throw new APIError("BAD_REQUEST", {
+              message: `Not claims the server sets: ${refused.join(", ")}`,
+            });
+          }
           const user = await ctx.context.adapter.transaction(async (trx) => {
             // A user from before claims versions has none yet: 0, so that adding one is atomic.
             await trx.updateMany({
