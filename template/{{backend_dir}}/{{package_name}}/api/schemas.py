@@ -17,6 +17,9 @@ class Caller(BaseModel):
     name: str | None
     # How the session signed in (RFC 8176): ["pwd"], ["pwd", "otp"] after a second factor.
     amr: list[str]
+    # The active organization and the roles there (organizations), else None and [].
+    org_id: str | None
+    org_role: list[str]
     claims: dict[str, Any]
 
     @classmethod
@@ -27,6 +30,8 @@ class Caller(BaseModel):
             email_verified=user.email_verified is True,
             name=user.name,
             amr=list(user.amr or ()),
+            org_id=user.org_id,
+            org_role=list(user.org_role or ()),
             claims=user.custom_claims(),
         )
 

@@ -258,6 +258,11 @@ EXPLANATIONS: dict[Reason, Callable[[Facts], str]] = {
     Reason.NOT_OWNER: lambda facts: (
         "The token is valid, but for another user: only the user named in the path may call it."
     ),
+    Reason.NOT_MEMBER: lambda facts: (
+        f"The token is valid, but its active organization is "
+        f"{json.dumps(facts.payload.get('org_id'))}, not the one in the path: only its members "
+        "may call it, with it active. Switch to it (the organizations page), then fetch a new token."
+    ),
     Reason.CLAIM_NOT_GRANTED: lambda facts: (
         "The token is valid, but lacks the claim value this endpoint requires."
     ),

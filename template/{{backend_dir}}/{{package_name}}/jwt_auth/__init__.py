@@ -13,12 +13,14 @@ from .claims import CUSTOM_CLAIMS, Claims
 from .dependencies import (
     ClaimRequirement,
     CurrentUser,
+    MemberUser,
     OptionalUser,
     OwnerUser,
     SecondFactorUser,
     current_user,
     optional_user,
     require_claims,
+    require_member,
     require_owner,
     require_second_factor,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "InvalidRequest",
     "InvalidToken",
     "KeySourceUnavailable",
+    "MemberUser",
     "MissingToken",
     "OptionalUser",
     "OwnerUser",
@@ -57,6 +60,7 @@ __all__ = [
     "open_verifier",
     "optional_user",
     "require_claims",
+    "require_member",
     "require_owner",
     "require_second_factor",
 ]

@@ -116,6 +116,17 @@ async def require_owner(request: Request, user: CurrentUser, user_id: str) -> Cl
 OwnerUser = Annotated[Claims, Depends(require_owner)]
 
 
+async def require_member(request: Request, user: CurrentUser, org_id: str) -> Claims:
+    """For paths with an `{org_id}` parameter: only members of that organization, with it active
+    in the session their token came from (the token's `org_id`)."""
+    if user.org_id != org_id:
+        raise _audited(request, InsufficientScope(Reason.NOT_MEMBER))
+    return user
+
+
+MemberUser = Annotated[Claims, Depends(require_member)]
+
+
 def _has(actual: object, expected: object) -> bool:
     if isinstance(actual, tuple):
         return expected in actual

@@ -41,6 +41,7 @@ class Reason(StrEnum):
     CLAIMS_CHANGED = "claims_changed"
     REVOCATIONS_UNAVAILABLE = "revocations_unavailable"
     NOT_OWNER = "not_owner"
+    NOT_MEMBER = "not_member"
     CLAIM_NOT_GRANTED = "claim_not_granted"
     SECOND_FACTOR_REQUIRED = "second_factor_required"
 

@@ -2,7 +2,8 @@
 
 The bearer scheme comes from `BearerAuth` (an `HTTPBearer`). The claims an endpoint requires and
 its owner rule are read from its dependencies by `ProtectedRoute`, so the schema cannot disagree
-with the code: `x-required-claims`, `x-owner-parameter`, `x-requires-second-factor`, and a sentence
+with the code: `x-required-claims`, `x-owner-parameter`, `x-member-parameter`,
+`x-requires-second-factor`, and a sentence
 in the description.
 """
 
@@ -13,7 +14,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from .claims import Claims
-from .dependencies import ClaimRequirement, require_owner, require_second_factor
+from .dependencies import ClaimRequirement, require_member, require_owner, require_second_factor
 
 
 def dependency_calls(dependant: Dependant) -> Iterator[object]:
@@ -47,6 +48,9 @@ class ProtectedRoute(APIRoute):
         if require_owner in calls:
             extra["x-owner-parameter"] = "user_id"
             rules.append("Only the user named by `user_id` may call it.")
+        if require_member in calls:
+            extra["x-member-parameter"] = "org_id"
+            rules.append("Only members of the organization named by `org_id`, with it active.")
         if require_second_factor in calls:
             extra["x-requires-second-factor"] = True
             rules.append("Requires a session that signed in with a second factor (`amr`).")

@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { ResendVerification } from "@/components/resend-verification";
 import { PageTitle, secondaryButtonStyle } from "@/components/ui";
 import { auth } from "@/lib/auth";
@@ -26,6 +27,8 @@ export default async function DashboardPage({
   }
 
   const askToConfirm = emailVerification !== "off" && !session.user.emailVerified;
+  // With organizations, the session's active one: the API's {org_id} endpoints are called for it.
+  const { activeOrganizationId } = session.session as { activeOrganizationId?: string | null };
 
   return (
     <>
@@ -49,6 +52,7 @@ export default async function DashboardPage({
           Hello, {session.user.name || session.user.email}
         </PageTitle>
         <div className="mb-8 flex flex-wrap gap-2">
+          <OrganizationSwitcher />
           <Link href="/sessions" className={secondaryButtonStyle}>
             Sessions and password
           </Link>
@@ -56,7 +60,7 @@ export default async function DashboardPage({
         </div>
       </div>
       <h2 className="mb-4 text-lg font-semibold">What the API says</h2>
-      <ApiResults userId={session.user.id} />
+      <ApiResults userId={session.user.id} organizationId={activeOrganizationId ?? null} />
     </>
   );
 }

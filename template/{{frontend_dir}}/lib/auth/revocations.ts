@@ -106,6 +106,13 @@ interface SessionRow {
 }
 
 const MODEL = "revokedSession";
+/** The organization plugin's endpoints that change a member's roles or membership. */
+const ORGANIZATION_CHANGES = new Set([
+  "/organization/remove-member",
+  "/organization/update-member-role",
+  "/organization/leave",
+  "/organization/delete",
+]);
 const CLAIMS_MODEL = "claimsChange";
 /** The user field that goes up by one with every change of their claims. */
 export const CLAIMS_VERSION_FIELD = "claimsVersion";
@@ -167,6 +174,21 @@ export function revocationList(options: {
   const entryLifetimeMs = (options.tokenLifetimeSeconds + MAX_LEEWAY_SECONDS) * 1000;
   // The requests whose user-wide sweep is recorded already, with the users swept.
   const swept = new WeakMap<object, Set<string>>();
+  // The members of each organization being deleted, from before to after the deletion.
+  const membersOfDeleted = new Map<string, string[]>();
+
+  /** Whose roles or membership the organization plugin's answer says it changed. */
+  function changedMembers(ctx: GenericEndpointContext, returned: unknown): string[] {
+    const answer = returned as { userId?: unknown; member?: { userId?: unknown } } | null;
+    let userIds: unknown[] = [];
+    if (ctx.path === "/organization/remove-member") userIds = [answer?.member?.userId];
+    else if (ctx.path === "/organization/delete") {
+      const organizationId = (ctx.body as { organizationId?: unknown } | undefined)?.organizationId;
+      userIds = (typeof organizationId === "string" && membersOfDeleted.get(organizationId)) || [];
+      if (typeof organizationId === "string") membersOfDeleted.delete(organizationId);
+    } else userIds = [answer?.userId]; // update-member-role and leave answer the member
+    return userIds.filter((userId): userId is string => typeof userId === "string");
+  }
   let lastSweep = 0;
   // Better Auth's secondary storage, if the site has one (lib/server/session-store.ts).
   let sessionStore: AuthContext["secondaryStorage"];
@@ -253,6 +275,40 @@ export function revocationList(options: {
       }
     }
     throw new Error(`revocations: the claims change of ${userId} could not be recorded`);
+  }
+
+  /**
+   * Set these claims of the user (none: a change elsewhere, such as their organization role) and
+   * raise their claims version in one write, and record the version for the API; the user as
+   * written, or null for an unknown user (nothing recorded).
+   */
+  async function raiseClaimsVersion(
+    context: AuthContext,
+    userId: string,
+    claims: Record<string, unknown> = {},
+  ): Promise<(User & Record<string, unknown>) | null> {
+    const user = await context.adapter.transaction(async (trx) => {
+      // A user from before claims versions has none yet: 0, so that adding one is atomic.
+      await trx.updateMany({
+        model: "user",
+        where: [
+          { field: "id", value: userId },
+          { field: CLAIMS_VERSION_FIELD, value: null },
+        ],
+        update: { [CLAIMS_VERSION_FIELD]: 0 },
+      });
+      const changed = await trx.incrementOne<User & Record<string, unknown>>({
+        model: "user",
+        where: [{ field: "id", value: userId }],
+        increment: { [CLAIMS_VERSION_FIELD]: 1 },
+        set: { ...claims, updatedAt: new Date() },
+      });
+      if (changed) await recordClaimsChange(trx, userId, Number(changed[CLAIMS_VERSION_FIELD]));
+      return changed;
+    });
+    // The copies of their sessions in the session store carry the user too.
+    if (user) await context.internalAdapter.refreshUserSessions(user);
+    return user;
   }
 
   /** Every session of this user but `kept`. */
@@ -452,28 +508,12 @@ export function revocationList(options: {
               message: `Not claims the server sets: ${refused.join(", ")}`,
             });
           }
-          const user = await ctx.context.adapter.transaction(async (trx) => {
-            // A user from before claims versions has none yet: 0, so that adding one is atomic.
-            await trx.updateMany({
-              model: "user",
-              where: [
-                { field: "id", value: userId },
-                { field: CLAIMS_VERSION_FIELD, value: null },
-              ],
-              update: { [CLAIMS_VERSION_FIELD]: 0 },
-            });
-            const changed = await trx.incrementOne<User & Record<string, unknown>>({
-              model: "user",
-              where: [{ field: "id", value: userId }],
-              increment: { [CLAIMS_VERSION_FIELD]: 1 },
-              set: { ...claims, updatedAt: new Date() },
-            });
-            if (!changed) throw new APIError("NOT_FOUND", { message: "No such user" });
-            await recordClaimsChange(trx, userId, Number(changed[CLAIMS_VERSION_FIELD]));
-            return changed;
-          });
-          // The copies of their sessions in the session store carry the user too.
-          await ctx.context.internalAdapter.refreshUserSessions(user);
+          const user = await raiseClaimsVersion(
+            ctx.context,
+            userId,
+            claims as Record<string, unknown>,
+          );
+          if (!user) throw new APIError("NOT_FOUND", { message: "No such user" });
           return ctx.json({ claimsVersion: Number(user[CLAIMS_VERSION_FIELD]) });
         },
       ),
@@ -491,6 +531,22 @@ export function revocationList(options: {
     },
     hooks: {
       before: [
+        {
+          // Deleting an organization deletes its members: note who they were first.
+          matcher: (ctx) => ctx.path === "/organization/delete",
+          handler: createAuthMiddleware(async (ctx) => {
+            const organizationId = (ctx.body as { organizationId?: unknown } | undefined)
+              ?.organizationId;
+            if (typeof organizationId !== "string") return;
+            const members = await everyRow<{ userId: string }>(ctx.context.adapter, "member", [
+              { field: "organizationId", value: organizationId },
+            ]);
+            membersOfDeleted.set(
+              organizationId,
+              members.map((member) => member.userId),
+            );
+          }),
+        },
         {
           // Better Auth's sign-out clears the cookie and answers success even when the session
           // could not be ended. With a session store, its copy goes first, here: if the store
@@ -513,6 +569,20 @@ export function revocationList(options: {
         },
       ],
       after: [
+        {
+          // A member's roles or membership changed (lib/auth/organizations.ts): the tokens they
+          // hold name the old ones, so their claims version goes up. After the change, so that
+          // a token made meanwhile has the new claims (refused at worst, never the old ones let in).
+          matcher: (ctx) => ORGANIZATION_CHANGES.has(ctx.path ?? ""),
+          handler: createAuthMiddleware(async (ctx) => {
+            const returned = ctx.context.returned;
+            const members = changedMembers(ctx, returned);
+            if (returned instanceof Error || returned instanceof Response) return;
+            for (const userId of members) {
+              await raiseClaimsVersion(ctx.context, userId);
+            }
+          }),
+        },
         {
           // Better Auth ends the first 100 other sessions (its query limit); this ends the rest.
           // The first one's delete hook listed them all; they are listed again (only those left)

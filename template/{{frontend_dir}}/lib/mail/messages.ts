@@ -56,6 +56,24 @@ export function claimAccountMail(appName: string, to: string, link: string): Mai
   });
 }
 
+/** Someone invited this address into an organization (with organizations). */
+export function invitationMail(
+  appName: string,
+  to: string,
+  inviter: string,
+  organization: string,
+  link: string,
+): Mail {
+  return compose(appName, to, link, {
+    subject: `${inviter} invited you to ${organization} on ${appName}`,
+    lead: `${inviter} invited ${to} to join ${organization} on ${appName}.`,
+    action: "See the invitation",
+    after:
+      "The link works for two days. Sign in (or create your account) with this address to " +
+      "accept or decline it. If you did not expect it, ignore this email.",
+  });
+}
+
 function compose(appName: string, to: string, link: string, message: Message): Mail {
   const text = [message.lead, "", `${message.action}: ${link}`, "", message.after, "", appName];
   const html = `<!doctype html>
