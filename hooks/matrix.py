@@ -39,7 +39,7 @@ ODD_SETS: dict[str, dict[str, Any]] = {
     },
     "structured-answers": {
         "custom_claims": [
-            {"name": "orgId", "type": "str"},
+            {"name": "teamId", "type": "str"},
             {"name": "plan", "type": "str", "default": "free"},
         ],
         "protected_endpoints": [

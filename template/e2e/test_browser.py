@@ -31,8 +31,9 @@ SIGNED_OUT_PAGES = [
     ("forgot-password", "/forgot-password"),
     ("reset-password", "/reset-password?token=from-the-mail"),
 ]
-# What each panel of the dashboard may show a signed-in person whose API is up.
-PANEL_STATES = {"ok", "forbidden"}
+# What each panel of the dashboard may show a signed-in person whose API is up (with no
+# organization yet: an organization's endpoints say to create or choose one).
+PANEL_STATES = {"ok", "forbidden", "no-organization"}
 
 
 def submit(page: Page, endpoint: str) -> None:
@@ -70,6 +71,9 @@ def test_sign_up_see_api_data_sign_out(stack: Stack, screenshots: Path) -> None:
             for index in range(panels.count()):
                 panel = panels.nth(index)
                 assert panel.get_attribute("data-state") in PANEL_STATES, panel.inner_text()
+                if panel.get_attribute("data-state") == "no-organization":
+                    assert panel.get_attribute("data-member") == "true"
+                    assert "create or choose one" in panel.inner_text(), panel.inner_text()
                 if panel.get_attribute("data-state") != "forbidden":
                     continue
                 # A person reads which claim, or second factor, the endpoint needs.
