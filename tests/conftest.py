@@ -189,6 +189,8 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
             "GET /api/admin/stats [role=admin, tier=3]",
             "GET /api/billing [email_verified=true]",
             "POST /api/{user_id}/payouts [mfa]",
+            "GET /api/orgs/{org_id}/reports",
+            "DELETE /api/orgs/{org_id}/reports [org_role=admin]",
         ],
         # Passkeys' amr is the defaults' to prove: it does not depend on the token mode.
         "passkeys": False,
@@ -204,6 +206,7 @@ FRONTEND_SETS: dict[str, dict[str, Any]] = {
         "sign_in_providers": ["google", "oidc"],
         "two_factor": False,
         "passkeys": False,
+        "organizations": False,
     },
 }
 

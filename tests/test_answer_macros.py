@@ -81,6 +81,8 @@ def test_short_and_structured_claims_become_the_same_plain_data() -> None:
         (["sub: str"], "registered JWT claim"),
         (["email: str"], "Better Auth's own user fields"),
         (["class: str"], "reserved in Python"),
+        (["amr: str"], "a claim or field of the template's own tokens"),
+        (["orgId: str"], "a claim or field of the template's own tokens"),
         (["role: str", "Role: int"], "declared twice"),
         (["role: string"], 'unknown type "string"'),
         (["tier: int = many"], '"many" is not a whole number'),
@@ -106,7 +108,7 @@ def test_endpoints_become_plain_data_with_owner_claims_and_body() -> None:
     assert result["errors"] == []
     tasks, create, stats = result["items"]
     assert (tasks["name"], tasks["owner"], tasks["has_body"]) == ("get_tasks", True, False)
-    assert (tasks["ts_name"], tasks["ts_path_values"]) == ("getTasks", ["user_id: userId"])
+    assert (tasks["ts_name"], tasks["ts_path_values"]) == ("getTasks", ["user_id: caller.userId"])
     assert (create["name"], create["has_body"]) == ("create_tasks", True)
     assert stats["requires"] == [
         {"claim": "role", "py_name": "role", "py_value": '"admin"', "shown": "role=admin"}
@@ -152,6 +154,45 @@ def test_a_second_factor_cannot_be_required_without_two_factor_or_passkeys() -> 
         'endpoint "POST /api/billing [mfa]": [mfa] requires a second factor, which needs '
         "two_factor or passkeys: true (nobody could call it otherwise)"
     ]
+
+
+def test_an_organization_path_admits_its_members_and_a_role_there_its_admins() -> None:
+    result = parsed(
+        "parse_endpoints",
+        ["GET /api/orgs/{org_id}/projects", "POST /api/orgs/{org_id}/projects [org_role=admin]"],
+        [],
+        False,
+        True,
+    )
+    assert result["errors"] == []
+    projects, create = result["items"]
+    assert (projects["member"], projects["owner"], projects["requires"]) == (True, False, [])
+    assert projects["ts_path_values"] == ["org_id: caller.organizationId"]
+    assert create["requires"] == [
+        {
+            "claim": "org_role",
+            "py_name": "org_role",
+            "py_value": '"admin"',
+            "shown": "org_role=admin",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("endpoints", "message"),
+    [
+        (["GET /api/orgs/{org_id}"], "{org_id} means a member of that organization, which needs"),
+        (["GET /api/x [org_role=admin]"], "[org_role=...] is a role in the caller's organization"),
+    ],
+)
+def test_organizations_cannot_be_required_without_them(endpoints: Any, message: str) -> None:
+    result = parsed("parse_endpoints", endpoints, [], False, False)
+    assert any(message in error for error in result["errors"]), result["errors"]
+
+
+def test_a_path_names_a_user_or_an_organization_not_both() -> None:
+    result = parsed("parse_endpoints", ["GET /api/{user_id}/orgs/{org_id}"], [], False, True)
+    assert any("not both" in error for error in result["errors"]), result["errors"]
 
 
 @pytest.mark.parametrize(

@@ -209,7 +209,9 @@ def test_the_list_questions_show_their_defaults_as_yaml_a_person_writes(tmp_path
     )
     assert "> role: str = user\n" in shown, shown[-3000:]
     endpoints = "> - GET /api/me\n  - GET /api/{user_id}/tasks\n  - POST /api/{user_id}/tasks\n"
-    endpoints += "  - GET /api/admin/stats [role=admin]\n  - GET /api/billing [mfa]"
+    endpoints += "  - GET /api/admin/stats [role=admin]\n  - GET /api/billing [mfa]\n"
+    endpoints += "  - GET /api/orgs/{org_id}/projects\n"
+    endpoints += "  - POST /api/orgs/{org_id}/projects [org_role=admin]"
     assert endpoints in shown, shown[-3000:]
     assert "['" not in shown and "'GET" not in shown, shown[-3000:]
     answers = yaml.safe_load((tmp_path / ".copier-answers.yml").read_text())
@@ -263,11 +265,14 @@ def test_defaults_give_the_documented_project(default_project: Path) -> None:
         "POST /api/{user_id}/tasks",
         "GET /api/admin/stats [role=admin]",
         "GET /api/billing [mfa]",
+        "GET /api/orgs/{org_id}/projects",
+        "POST /api/orgs/{org_id}/projects [org_role=admin]",
     ]
-    assert answers["two_factor"] is True
+    assert answers["two_factor"] is True and answers["organizations"] is True
     routes = (default_project / "backend/my_app/api/routes.py").read_text()
     assert '@router.get("/api/billing", dependencies=[Depends(require_second_factor)])' in routes
-    for handler in ["get_me", "get_tasks", "create_tasks", "get_admin_stats", "get_billing"]:
+    handlers = ["get_me", "get_tasks", "create_tasks", "get_admin_stats", "get_billing"]
+    for handler in [*handlers, "get_orgs_projects", "create_orgs_projects"]:
         assert f"async def {handler}(" in routes
 
 
