@@ -720,6 +720,82 @@ def test_a_changed_claim_refuses_the_tokens_held_by_every_worker_within_seconds(
     assert max(latencies) <= REVOKED_WITHIN_SECONDS, summary
 
 
+def test_an_organizations_endpoints_serve_its_members_and_a_removed_one_is_refused_in_seconds(
+    production: Production,
+) -> None:
+    """Through nginx, both instances and both API workers: the owner creates an organization and
+    invites a confirmed person by mail, who accepts; each token names the organization and the
+    roles there, `{org_id}` endpoints serve its members (`[org_role=admin]` its owner only) and
+    refuse other organizations; the member removed is refused within the bound, and their next
+    token names no organization."""
+    retried: Counter[int] = Counter()
+    email = f"member-{secrets.token_hex(4)}@example.com"
+    with (
+        production.client(signed_in=True) as owner,
+        production.client(address="127.0.4.1") as member,
+        production.client(production.api) as api,
+    ):
+
+        def bearer(web: httpx.Client) -> dict[str, str]:
+            return {"Authorization": f"Bearer {web.get('/api/auth/token').json()['token']}"}
+
+        def status(method: str, org_id: str, web_bearer: dict[str, str]) -> int:
+            for _ in range(5):  # a 503 retried as the client does (the keys rotate here)
+                answer = api.request(
+                    method, f"/api/orgs/{org_id}/projects", headers=web_bearer, json={"title": "x"}
+                )
+                if answer.status_code != 503:
+                    return answer.status_code
+                retried[503] += 1
+                time.sleep(1)
+            return answer.status_code
+
+        slug = f"acme-{secrets.token_hex(3)}"
+        made = owner.post("/api/auth/organization/create", json={"name": "Acme", "slug": slug})
+        assert made.status_code == 200, made.text
+        acme = made.json()["id"]
+        owners = bearer(owner)
+        assert status("GET", acme, owners) == 200 and status("POST", acme, owners) == 200
+        assert status("GET", "another-organization", owners) == 403
+
+        signed_up = member.post(
+            "/api/auth/sign-up/email", json={"email": email, "password": PASSWORD, "name": "M"}
+        )
+        assert signed_up.status_code == 200, signed_up.text
+        confirm = production.mailbox.wait_for(email, "Confirm your email")
+        assert member.get(confirm.link.removeprefix(production.web)).status_code == 302
+        assert sign_in(member, email).status_code == 200
+        invited = owner.post(
+            "/api/auth/organization/invite-member", json={"email": email, "role": "member"}
+        )
+        assert invited.status_code == 200, invited.text
+        invitation = production.mailbox.wait_for(email, "invited you to Acme")
+        assert (
+            invitation.link == f"{production.web}/organizations/invitations/{invited.json()['id']}"
+        )
+        accepted = member.post(
+            "/api/auth/organization/accept-invitation", json={"invitationId": invited.json()["id"]}
+        )
+        assert accepted.status_code == 200, accepted.text
+        members = bearer(member)
+        assert status("GET", acme, members) == 200 and status("POST", acme, members) == 403
+
+        removed = owner.post(
+            "/api/auth/organization/remove-member", json={"memberIdOrEmail": email}
+        )
+        assert removed.status_code == 200, removed.text
+        removed_at = time.monotonic()
+        while (refused := status("GET", acme, members)) == 200:
+            assert time.monotonic() - removed_at < 10, "still a member 10 s after removal"
+            time.sleep(0.02)
+        latency = time.monotonic() - removed_at
+        assert refused == 401 and latency <= REVOKED_WITHIN_SECONDS, (refused, latency)
+        assert status("GET", acme, bearer(member)) == 403  # the next token: no organization
+    (RESULTS / "organization-removal.json").write_text(
+        json.dumps({"seconds": round(latency, 2), "answers_503_retried": retried[503]})
+    )
+
+
 def test_sign_ins_with_spoofed_addresses_are_rate_limited_across_instances(
     production: Production,
 ) -> None:
