@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { Card, Field, FormMessage, SubmitButton, secondaryButtonStyle } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useHydrated } from "@/lib/forms/use-hydrated";
+import { useOrganizations } from "@/lib/use-organizations";
 
 /** A slug from a name, made unique by a few random letters (Better Auth needs one per organization). */
 function slugOf(name: string): string {
@@ -22,8 +23,7 @@ function slugOf(name: string): string {
  * Switching reloads the page: the API client of the tab then fetches a token for it.
  */
 export function Organizations() {
-  const organizations = authClient.useListOrganizations();
-  const active = authClient.useActiveOrganization();
+  const { list = [], active, loading, error: readError } = useOrganizations();
   const [message, setMessage] = useState<string>();
   const [pending, setPending] = useState(false);
   const hydrated = useHydrated();
@@ -56,13 +56,12 @@ export function Organizations() {
     else window.location.reload();
   }
 
-  const list = organizations.data ?? [];
-  const activeId = active.data?.id;
+  const activeId = active?.id;
 
   return (
     <div className="space-y-8">
       <Card aria-label="Your organizations">
-        {organizations.isPending ? (
+        {loading ? (
           <div className="h-16 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-800" />
         ) : list.length === 0 ? (
           <p className="text-sm">
@@ -119,7 +118,7 @@ export function Organizations() {
             autoComplete="organization"
             hint="You will be its owner, and it becomes your active organization."
           />
-          <FormMessage>{message}</FormMessage>
+          <FormMessage>{message ?? readError}</FormMessage>
           <SubmitButton pending={pending} disabled={!hydrated || pending}>
             Create the organization
           </SubmitButton>

@@ -12,6 +12,7 @@ import {
 } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { useHydrated } from "@/lib/forms/use-hydrated";
+import { useOrganizations } from "@/lib/use-organizations";
 
 /** Better Auth's roles: an owner may do everything, an admin all but delete it or touch owners. */
 const ROLES = ["member", "admin", "owner"] as const;
@@ -22,21 +23,20 @@ const selectStyle =
 
 /** The active organization's members, roles and pending invitations. */
 export function Members({ userId }: { userId: string }) {
-  const active = authClient.useActiveOrganization();
+  const { active: organization, loading, error: readError, reload } = useOrganizations();
   const [message, setMessage] = useState<string>();
   const [inviteMessage, setInviteMessage] = useState<string>();
   const [pending, setPending] = useState(false);
   const hydrated = useHydrated();
-  const organization = active.data;
 
-  if (active.isPending) {
+  if (loading) {
     return <div className="h-32 animate-pulse rounded-xl bg-zinc-100 dark:bg-zinc-800" />;
   }
   if (!organization) {
     return (
       <Card>
         <p className="text-sm">
-          You have no active organization:{" "}
+          {readError && `${readError} `}You have no active organization:{" "}
           <Link href="/organizations" className={linkStyle}>
             create or choose one
           </Link>
@@ -54,7 +54,7 @@ export function Members({ userId }: { userId: string }) {
   async function changed(result: Promise<{ error: { message?: string } | null }>, what: string) {
     const { error } = await result;
     setMessage(error ? `${what}: ${error.message ?? "refused"}.` : undefined);
-    await active.refetch();
+    await reload();
   }
 
   async function invite(event: FormEvent<HTMLFormElement>) {
@@ -73,7 +73,7 @@ export function Members({ userId }: { userId: string }) {
     }
     setInviteMessage(undefined);
     form.reset();
-    await active.refetch();
+    await reload();
   }
 
   return (
