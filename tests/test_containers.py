@@ -96,18 +96,25 @@ class Stack:
 
 
 def run_health_checks(engine: Engine, name: str, stop: threading.Event) -> None:
-    """What Docker's engine does by itself: each running container's health check, every second."""
+    """What Docker's engine does by itself: each running container's health check, every second;
+    and an ended container is "exited". Podman leaves one "stopped" when its process ended while
+    a check ran (its cleanup lost the race), and compose waits for "exited" before it starts
+    what depends on a one-off service (the migrations): that cleanup is run here."""
     while not stop.wait(1):
         listed = engine.podman(
             "ps",
+            "--all",
             "--format",
-            "{{.ID}}",
+            "{{.ID}} {{.State}}",
             "--filter",
             f"label=com.docker.compose.project={name}",
             check=False,
         )
-        for container in listed.split():
-            engine.podman("healthcheck", "run", container, check=False)
+        for container, state in (line.split(maxsplit=1) for line in listed.splitlines()):
+            if state == "running":
+                engine.podman("healthcheck", "run", container, check=False)
+            elif state == "stopped":
+                engine.podman("container", "cleanup", container, check=False)
 
 
 def made_by_the_test(engine: Engine, name: str) -> list[tuple[str, str]]:
