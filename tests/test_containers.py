@@ -105,16 +105,16 @@ def run_health_checks(engine: Engine, name: str, stop: threading.Event) -> None:
             "ps",
             "--all",
             "--format",
-            "{{.ID}} {{.State}}",
+            "json",
             "--filter",
             f"label=com.docker.compose.project={name}",
             check=False,
         )
-        for container, state in (line.split(maxsplit=1) for line in listed.splitlines()):
-            if state == "running":
-                engine.podman("healthcheck", "run", container, check=False)
-            elif state == "stopped":
-                engine.podman("container", "cleanup", container, check=False)
+        for container in json.loads(listed or "[]"):
+            if container["State"] == "running":
+                engine.podman("healthcheck", "run", container["Id"], check=False)
+            elif container["State"] == "stopped":
+                engine.podman("container", "cleanup", container["Id"], check=False)
 
 
 def made_by_the_test(engine: Engine, name: str) -> list[tuple[str, str]]:
