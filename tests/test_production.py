@@ -594,11 +594,18 @@ REVOKED_WITHIN_SECONDS = 3.0
 SIGN_OUT_SPACING_SECONDS = 0.3
 
 
-def api_status(api: httpx.Client, bearer: dict[str, str], retried: Counter[int]) -> int:
-    """The API's answer to /api/me, retried after a 503 as the frontend's client does (keys
+def api_status(
+    api: httpx.Client,
+    bearer: dict[str, str],
+    retried: Counter[int],
+    method: str = "GET",
+    path: str = "/api/me",
+) -> int:
+    """The API's answer to `method path`, retried after a 503 as the frontend's client does (keys
     rotate every few seconds here: a new key's first token may find its lookup cooling down)."""
+    body = {"title": "x"} if method in {"POST", "PUT", "PATCH"} else None
     for _ in range(5):
-        answer = api.get("/api/me", headers=bearer)
+        answer = api.request(method, path, headers=bearer, json=body)
         if answer.status_code != 503:
             return answer.status_code
         retried[503] += 1
@@ -740,15 +747,7 @@ def test_an_organizations_endpoints_serve_its_members_and_a_removed_one_is_refus
             return {"Authorization": f"Bearer {web.get('/api/auth/token').json()['token']}"}
 
         def status(method: str, org_id: str, web_bearer: dict[str, str]) -> int:
-            for _ in range(5):  # a 503 retried as the client does (the keys rotate here)
-                answer = api.request(
-                    method, f"/api/orgs/{org_id}/projects", headers=web_bearer, json={"title": "x"}
-                )
-                if answer.status_code != 503:
-                    return answer.status_code
-                retried[503] += 1
-                time.sleep(1)
-            return answer.status_code
+            return api_status(api, web_bearer, retried, method, f"/api/orgs/{org_id}/projects")
 
         slug = f"acme-{secrets.token_hex(3)}"
         made = owner.post("/api/auth/organization/create", json={"name": "Acme", "slug": slug})

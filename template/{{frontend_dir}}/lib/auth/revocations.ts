@@ -16,10 +16,10 @@ import { type Where, everyRow } from "./every-row.ts";
 /**
  * The revocation list: the sessions that ended before they expired, and the users whose claims
  * changed, kept in Better Auth's own database (every `next start` instance sees the same list)
- * for as long as a token of theirs could still be valid. The API fetches it, signed, from /api/auth/revocations and refuses those
- * sessions' tokens within seconds: the whole list once, then every few seconds only what changed
- * since (`?since=<the list's "through">`), so a poll that finds nothing new costs one indexed
- * query and a small signature, however long the list is.
+ * for as long as a token of theirs could still be valid. The API fetches it, signed, from
+ * /api/auth/revocations and refuses those sessions' tokens within seconds: the whole list once,
+ * then every few seconds only what changed since (`?since=<the list's "through">`), so a poll
+ * that finds nothing new costs one indexed query and a small signature, however long the list is.
  *
  * A change of claims (`auth.api.changeClaims`: a role granted or taken away) raises the user's
  * `claimsVersion` in the same write as the claims, and every token carries the version it was made
@@ -114,6 +114,8 @@ const ORGANIZATION_CHANGES = new Set([
   "/organization/delete",
 ]);
 const CLAIMS_MODEL = "claimsChange";
+/** Tries at recording a claims change while other changes of the same user record theirs. */
+const RECORD_ATTEMPTS = 4;
 /** The user field that goes up by one with every change of their claims. */
 export const CLAIMS_VERSION_FIELD = "claimsVersion";
 
@@ -174,21 +176,6 @@ export function revocationList(options: {
   const entryLifetimeMs = (options.tokenLifetimeSeconds + MAX_LEEWAY_SECONDS) * 1000;
   // The requests whose user-wide sweep is recorded already, with the users swept.
   const swept = new WeakMap<object, Set<string>>();
-  // The members of each organization being deleted, from before to after the deletion.
-  const membersOfDeleted = new Map<string, string[]>();
-
-  /** Whose roles or membership the organization plugin's answer says it changed. */
-  function changedMembers(ctx: GenericEndpointContext, returned: unknown): string[] {
-    const answer = returned as { userId?: unknown; member?: { userId?: unknown } } | null;
-    let userIds: unknown[] = [];
-    if (ctx.path === "/organization/remove-member") userIds = [answer?.member?.userId];
-    else if (ctx.path === "/organization/delete") {
-      const organizationId = (ctx.body as { organizationId?: unknown } | undefined)?.organizationId;
-      userIds = (typeof organizationId === "string" && membersOfDeleted.get(organizationId)) || [];
-      if (typeof organizationId === "string") membersOfDeleted.delete(organizationId);
-    } else userIds = [answer?.userId]; // update-member-role and leave answer the member
-    return userIds.filter((userId): userId is string => typeof userId === "string");
-  }
   let lastSweep = 0;
   // Better Auth's secondary storage, if the site has one (lib/server/session-store.ts).
   let sessionStore: AuthContext["secondaryStorage"];
@@ -248,7 +235,7 @@ export function revocationList(options: {
   async function recordClaimsChange(adapter: Adapter, userId: string, version: number) {
     const now = Date.now();
     const entry = { version, expiresAt: new Date(now + entryLifetimeMs), changedAt: new Date(now) };
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
       const known = await adapter.findOne<ClaimsChange>({
         model: CLAIMS_MODEL,
         where: [{ field: "userId", value: userId }],
@@ -270,7 +257,7 @@ export function revocationList(options: {
           return;
         } catch (error) {
           // Another change made the row first (userId is unique): read it again.
-          if (attempt === 3) throw error;
+          if (attempt === RECORD_ATTEMPTS) throw error;
         }
       }
     }
@@ -309,6 +296,22 @@ export function revocationList(options: {
     // The copies of their sessions in the session store carry the user too.
     if (user) await context.internalAdapter.refreshUserSessions(user);
     return user;
+  }
+
+  // The members of each organization being deleted, from before to after the deletion.
+  const membersOfDeleted = new Map<string, string[]>();
+
+  /** Whose roles or membership the organization plugin's answer says it changed. */
+  function changedMembers(ctx: GenericEndpointContext, returned: unknown): string[] {
+    const answer = returned as { userId?: unknown; member?: { userId?: unknown } } | null;
+    let userIds: unknown[] = [];
+    if (ctx.path === "/organization/remove-member") userIds = [answer?.member?.userId];
+    else if (ctx.path === "/organization/delete") {
+      const organizationId = (ctx.body as { organizationId?: unknown } | undefined)?.organizationId;
+      userIds = (typeof organizationId === "string" && membersOfDeleted.get(organizationId)) || [];
+      if (typeof organizationId === "string") membersOfDeleted.delete(organizationId);
+    } else userIds = [answer?.userId]; // update-member-role and leave answer the member
+    return userIds.filter((userId): userId is string => typeof userId === "string");
   }
 
   /** Every session of this user but `kept`. */
